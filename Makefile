@@ -1,0 +1,36 @@
+# survey_reg — PGXS build.
+#
+# Layout: src/core/ is the pure-C numeric core (no postgres.h), src/ the
+# PostgreSQL layer, src/sql/ the install script in pieces concatenated in
+# name order, sql/ + expected/ the pg_regress suite, test/ the pgTAP suites.
+
+EXTENSION = survey_reg
+EXTVERSION = 0.1.0
+
+MODULE_big = survey_reg
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/core/*.c)))
+
+DATA_built = survey_reg--$(EXTVERSION).sql
+REGRESS = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
+REGRESS_OPTS = --inputdir=. --outputdir=results_dir --load-extension=survey_reg
+
+# R's standalone math library (Debian r-mathlib) for t/F/chi-square, and
+# LAPACKE; -ffp-contract=off keeps the double-double arithmetic exact.
+PG_CPPFLAGS = -Isrc -Isrc/core -DMATHLIB_STANDALONE
+PG_CFLAGS = -O2 -ftree-vectorize -ffp-contract=off -fno-fast-math
+SHLIB_LINK = -llapacke -llapack -lblas -lRmath -lm
+
+EXTRA_CLEAN = results_dir
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+survey_reg--$(EXTVERSION).sql: $(sort $(wildcard src/sql/*.sql))
+	cat $^ > $@
+
+installcheck: | results_dir
+results_dir:
+	mkdir -p results_dir
+
+$(OBJS): $(wildcard src/*.h src/core/*.h)

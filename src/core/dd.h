@@ -1,0 +1,209 @@
+/*
+ * dd.h — double-double ("dd") arithmetic: an unevaluated sum hi + lo of two
+ * doubles, about 106 bits of significand.
+ *
+ * Why: the moments state must give regression coefficients that are nearly
+ * exact for the double values it was fed, even for designs as ill-conditioned
+ * as NIST's Filip (cond(X'X) ~ 1e15 after scaling).  Products of two doubles
+ * are captured exactly (two_prod) and sums lose only ~1e-32 relative, so the
+ * only error left is the rounding of the inputs themselves.
+ *
+ * Algorithms: Dekker (1971) and Knuth TAOCP vol. 2, as in Hida, Li & Bailey's
+ * QD library.  No FMA is assumed (Debian's x86-64 baseline has none), so the
+ * exact product uses Veltkamp splitting.  These routines rely on strict IEEE
+ * double evaluation: the build must not use -ffast-math.
+ *
+ * Pure C, no PostgreSQL headers.
+ */
+#ifndef SURVEY_REG_DD_H
+#define SURVEY_REG_DD_H
+
+#include <math.h>
+
+typedef struct dd
+{
+	double		hi;
+	double		lo;
+} dd;
+
+static inline dd
+dd_make(double hi, double lo)
+{
+	dd			r = {hi, lo};
+
+	return r;
+}
+
+static inline dd
+dd_from(double a)
+{
+	return dd_make(a, 0.0);
+}
+
+/* a + b exactly, as s + e (Knuth's TwoSum, no ordering assumed) */
+static inline double
+two_sum(double a, double b, double *e)
+{
+	double		s = a + b;
+	double		bb = s - a;
+
+	*e = (a - (s - bb)) + (b - bb);
+	return s;
+}
+
+/* a + b exactly when |a| >= |b| (Dekker's FastTwoSum) */
+static inline double
+quick_two_sum(double a, double b, double *e)
+{
+	double		s = a + b;
+
+	*e = b - (s - a);
+	return s;
+}
+
+/* Veltkamp split of a into 26-bit halves, hi + lo == a exactly */
+static inline void
+dd_split(double a, double *hi, double *lo)
+{
+	double		t = 134217729.0 * a;	/* 2^27 + 1 */
+
+	*hi = t - (t - a);
+	*lo = a - *hi;
+}
+
+/* a * b exactly, as p + e (Dekker's TwoProduct) */
+static inline double
+two_prod(double a, double b, double *e)
+{
+	double		p = a * b;
+	double		ah,
+				al,
+				bh,
+				bl;
+
+	dd_split(a, &ah, &al);
+	dd_split(b, &bh, &bl);
+	*e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+	return p;
+}
+
+static inline dd
+dd_add(dd a, dd b)
+{
+	double		s,
+				e,
+				t,
+				f;
+
+	s = two_sum(a.hi, b.hi, &e);
+	t = two_sum(a.lo, b.lo, &f);
+	e += t;
+	s = quick_two_sum(s, e, &e);
+	e += f;
+	s = quick_two_sum(s, e, &e);
+	return dd_make(s, e);
+}
+
+static inline dd
+dd_neg(dd a)
+{
+	return dd_make(-a.hi, -a.lo);
+}
+
+static inline dd
+dd_sub(dd a, dd b)
+{
+	return dd_add(a, dd_neg(b));
+}
+
+static inline dd
+dd_add_d(dd a, double b)
+{
+	double		s,
+				e;
+
+	s = two_sum(a.hi, b, &e);
+	e += a.lo;
+	s = quick_two_sum(s, e, &e);
+	return dd_make(s, e);
+}
+
+/* exact difference of two doubles as a dd */
+static inline dd
+dd_diff_d(double a, double b)
+{
+	double		e;
+	double		s = two_sum(a, -b, &e);
+
+	return dd_make(s, e);
+}
+
+static inline dd
+dd_mul(dd a, dd b)
+{
+	double		p,
+				e;
+
+	p = two_prod(a.hi, b.hi, &e);
+	e += a.hi * b.lo + a.lo * b.hi;
+	p = quick_two_sum(p, e, &e);
+	return dd_make(p, e);
+}
+
+static inline dd
+dd_mul_d(dd a, double b)
+{
+	double		p,
+				e;
+
+	p = two_prod(a.hi, b, &e);
+	e += a.lo * b;
+	p = quick_two_sum(p, e, &e);
+	return dd_make(p, e);
+}
+
+static inline dd
+dd_mul_dd_d(double a, double b)
+{
+	double		e;
+	double		p = two_prod(a, b, &e);
+
+	return dd_make(p, e);
+}
+
+static inline dd
+dd_div(dd a, dd b)
+{
+	double		q1,
+				q2,
+				q3;
+	dd			r;
+
+	q1 = a.hi / b.hi;
+	r = dd_sub(a, dd_mul_d(b, q1));
+	q2 = r.hi / b.hi;
+	r = dd_sub(r, dd_mul_d(b, q2));
+	q3 = r.hi / b.hi;
+	q1 = quick_two_sum(q1, q2, &q2);
+	return dd_add_d(dd_make(q1, q2), q3);
+}
+
+static inline dd
+dd_sqrt(dd a)
+{
+	double		x;
+
+	if (a.hi <= 0.0)
+		return dd_from(a.hi == 0.0 ? 0.0 : NAN);
+	/* one Newton step from the double root (Karp's trick) */
+	x = sqrt(a.hi);
+	return dd_add_d(dd_from(x), dd_sub(a, dd_mul_dd_d(x, x)).hi / (2.0 * x));
+}
+
+static inline double
+dd_to_double(dd a)
+{
+	return a.hi + a.lo;
+}
+
+#endif							/* SURVEY_REG_DD_H */

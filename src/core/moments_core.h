@@ -1,0 +1,130 @@
+/*
+ * moments_core.h — the one-pass, mergeable summary of k variables that every
+ * survey_reg analysis reads.  Pure C: no PostgreSQL headers, so the numerics
+ * can be unit-tested, fuzzed and run under sanitizers outside a backend.
+ *
+ * The state is one flat, position-independent block of memory (it is stored
+ * as a PostgreSQL varlena without conversion): a fixed header followed by the
+ * arrays listed in MomentsArrays, then the variable names.
+ */
+#ifndef SURVEY_REG_MOMENTS_CORE_H
+#define SURVEY_REG_MOMENTS_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dd.h"
+
+#define MOMENTS_VERSION		1
+#define MOMENTS_MAX_K		1000	/* keeps a state under ~20 MB */
+#define MOMENTS_MAX_NAME	1000	/* bytes of one variable name */
+
+/*
+ * Built from published summary statistics (moments_from_matrix): means and
+ * covariances are known, third and fourth moments and the range are not.
+ */
+#define MOMENTS_FLAG_SUMMARY	1
+#define MOMENTS_FLAGS_ALL		MOMENTS_FLAG_SUMMARY
+
+typedef struct MomentsState
+{
+	uint32_t	vl_len_;		/* varlena header, owned by the PostgreSQL layer */
+	uint32_t	version;		/* MOMENTS_VERSION */
+	int32_t		k;				/* number of variables */
+	int32_t		names_len;		/* bytes of the names block, NULs included */
+	int32_t		flags;			/* MOMENTS_FLAG_* */
+	int32_t		reserved;		/* zero */
+	int64_t		nrows;			/* rows accumulated (weight > 0) */
+	uint64_t	names_arg_hash; /* cache: hash of the names argument seen; not
+								 * part of the value (0 = unknown) */
+	double		n_hi;			/* sum of weights, as a dd */
+	double		n_lo;
+	/* followed by the arrays of MomentsArrays and the names block */
+} MomentsState;
+
+/*
+ * Pointers into a state.  Sums are of shifted values d = x - ref, where ref
+ * is the first row accumulated; each dd sum is kept as separate hi and lo
+ * arrays so that the per-row loops vectorize.
+ */
+typedef struct MomentsArrays
+{
+	double	   *ref;			/* [k] reference row */
+	double	   *s1_hi,
+			   *s1_lo;			/* [k] sum w d */
+	double	   *s2_hi,
+			   *s2_lo;			/* [k(k+1)/2] sum w d_i d_j, packed upper
+								 * triangle by rows: (0,0) (0,1) .. (0,k-1)
+								 * (1,1) .. */
+	double	   *s3_hi,
+			   *s3_lo;			/* [k] sum w d^3 */
+	double	   *s4_hi,
+			   *s4_lo;			/* [k] sum w d^4 */
+	double	   *min,
+			   *max;			/* [k] */
+	char	   *names;			/* k NUL-terminated strings */
+} MomentsArrays;
+
+/* packed upper-triangle index of (i, j), i <= j */
+static inline size_t
+moments_tri(int k, int i, int j)
+{
+	return (size_t) i * (2 * (size_t) k - i + 1) / 2 + (j - i);
+}
+
+extern size_t moments_size(int k, int names_len);
+extern void moments_arrays(const MomentsState *m, MomentsArrays *a);
+
+/* initialize an empty state in buf (moments_size bytes, zeroed by caller) */
+extern void moments_init(MomentsState *m, int k, const char *const *names);
+
+extern const char *moments_name(const MomentsState *m, int i);
+extern uint64_t moments_hash_bytes(const void *p, size_t len);
+
+/*
+ * Add one row x[k] with weight w (> 0, finite; caller checks) and x finite.
+ * scratch must hold 6 * k doubles.
+ */
+extern void moments_add_row(MomentsState *m, const double *x, double w,
+							double *scratch);
+
+/* dst += src; both must be over the same variables (moments_same_vars) */
+extern int	moments_same_vars(const MomentsState *a, const MomentsState *b);
+extern void moments_merge(MomentsState *dst, const MomentsState *src);
+
+/* bring every dd to canonical (normalized) form; output and equality use it */
+extern void moments_normalize(MomentsState *m);
+
+/* ---- derived quantities, all nearly exact for the accumulated doubles ---- */
+
+extern dd	moments_n(const MomentsState *m);
+extern dd	moments_mean(const MomentsState *m, int i);
+
+/*
+ * Centered cross-products: C[i*k + j] = sum w (x_i - mean_i)(x_j - mean_j),
+ * full symmetric k x k, as dd.
+ */
+extern void moments_centered(const MomentsState *m, dd *C);
+
+/* sum w (x_i - mean_i)^p for p = 2, 3, 4 */
+extern void moments_central_powers(const MomentsState *m, int i,
+								   dd *c2, dd *c3, dd *c4);
+
+/* ---- text form (exact round trip; see moments_text.c) ---- */
+
+/* returns a malloc'ed string via alloc callback */
+typedef void *(*moments_alloc_fn) (size_t size);
+
+extern char *moments_to_text(const MomentsState *m, moments_alloc_fn alloc);
+
+/*
+ * Parse text; on success returns the state (allocated with alloc, zeroed) and
+ * NULL *err; on failure returns NULL and sets *err to a static message.
+ */
+extern MomentsState *moments_from_text(const char *text, moments_alloc_fn alloc,
+									   const char **err);
+
+/* semantic checks shared by text and binary input; NULL if valid */
+extern const char *moments_validate(const MomentsState *m);
+
+#endif							/* SURVEY_REG_MOMENTS_CORE_H */

@@ -1,0 +1,411 @@
+/*
+ * moments_agg.c — the moments(...) aggregates, merge(...), and
+ * moments_from_matrix(...).
+ *
+ * Transition (moments_transfn), combine (moments_combinefn) and the state
+ * constructor sit together; the numerics are in core/moments_core.c.
+ *
+ * The transition function updates the state in place when called as an
+ * aggregate (as float8_accum does) and keeps nothing in fn_extra: Citus
+ * re-resolves the function for every row on its workers, so anything cached
+ * there would be lost.  The only cache is inside the state (the hash of the
+ * names argument), and correctness never depends on it.
+ */
+#include "survey_reg.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(moments_transfn);
+PG_FUNCTION_INFO_V1(moments_combinefn);
+PG_FUNCTION_INFO_V1(moments_from_matrix);
+
+#define STACK_K 64				/* scratch on the stack up to this k */
+
+MomentsState *
+moments_new(int k, const char *const *names)
+{
+	int			names_len = 0;
+	int			i;
+	size_t		size;
+	MomentsState *m;
+
+	for (i = 0; i < k; i++)
+	{
+		size_t		len = strlen(names[i]);
+
+		if (len == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("variable names must not be empty")));
+		if (len > MOMENTS_MAX_NAME)
+			ereport(ERROR,
+					(errcode(ERRCODE_NAME_TOO_LONG),
+					 errmsg("variable name is too long"),
+					 errdetail("A name may have at most %d bytes.",
+							   MOMENTS_MAX_NAME)));
+		names_len += len + 1;
+	}
+	size = moments_size(k, names_len);
+	m = palloc0(size);
+	SET_VARSIZE(m, size);
+	moments_init(m, k, names);
+	return m;
+}
+
+int
+moments_find(const MomentsState *m, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < m->k; i++)
+		if (strcmp(moments_name(m, i), name) == 0)
+			return i;
+	return -1;
+}
+
+void
+moments_require_n(const MomentsState *m, double min_n, const char *analysis)
+{
+	double		n = dd_to_double(moments_n(m));
+
+	if (!(n >= min_n))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("too few rows for %s", analysis),
+				 errdetail("The state has N = %g complete rows (sum of weights); at least %g are needed.",
+						   n, min_n)));
+}
+
+void
+moments_require_data(const MomentsState *m, const char *analysis)
+{
+	if (m->flags & MOMENTS_FLAG_SUMMARY)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s needs a state aggregated from data", analysis),
+				 errdetail("This state was built from summary statistics by moments_from_matrix.")));
+}
+
+static void
+check_unique_names(char **names, int k)
+{
+	int			i,
+				j;
+
+	for (i = 0; i < k; i++)
+		for (j = i + 1; j < k; j++)
+			if (strcmp(names[i], names[j]) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("variable name \"%s\" appears more than once",
+								names[i])));
+}
+
+/* the names argument, or x1 .. xk */
+static MomentsState *
+new_state_for_args(FunctionCallInfo fcinfo, int k)
+{
+	char	  **names;
+	int			i;
+
+	if (k < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("moments needs at least one variable")));
+	if (k > MOMENTS_MAX_K)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("moments supports at most %d variables", MOMENTS_MAX_K),
+				 errdetail("The array has %d elements.", k)));
+	if (PG_NARGS() >= 3 && !PG_ARGISNULL(2))
+	{
+		int			n;
+
+		names = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(2), &n, "names");
+		if (n != k)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("names has %d elements but vars has %d", n, k)));
+		check_unique_names(names, k);
+	}
+	else
+	{
+		names = palloc(sizeof(char *) * k);
+		for (i = 0; i < k; i++)
+			names[i] = psprintf("x%d", i + 1);
+	}
+	return moments_new(k, (const char *const *) names);
+}
+
+/* the names argument must be the one the state was started with */
+static void
+check_names_unchanged(FunctionCallInfo fcinfo, MomentsState *m)
+{
+	ArrayType  *arr;
+	uint64_t	h;
+	char	  **names;
+	int			n,
+				i;
+
+	if (PG_NARGS() < 3)
+		return;
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("names changed within one aggregate")));
+	arr = PG_GETARG_ARRAYTYPE_P(2);
+	h = moments_hash_bytes(arr, VARSIZE(arr));
+	if (h == m->names_arg_hash && h != 0)
+		return;
+	/* first row, or a different representation: compare the names */
+	names = text_array_to_cstrings(arr, &n, "names");
+	if (n != m->k)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("names has %d elements but vars has %d", n, m->k)));
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], moments_name(m, i)) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("names changed within one aggregate"),
+					 errdetail("Variable %d was \"%s\" and is now \"%s\".",
+							   i + 1, moments_name(m, i), names[i])));
+	m->names_arg_hash = h;
+}
+
+/*
+ * moments(vars float8[] [, names text[] [, weight float8]])
+ * SQL arguments are shifted by one: 0 is the state.
+ */
+Datum
+moments_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext,
+				old;
+	MomentsState *m;
+	ArrayType  *vars;
+	double		w = 1.0;
+	double		stack_scratch[6 * STACK_K];
+	double	   *scratch;
+	const double *x;
+	int			k,
+				i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("moments_transfn called in non-aggregate context")));
+
+	m = PG_ARGISNULL(0) ? NULL : (MomentsState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1))
+	{
+		if (m == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_MOMENTS_P(m);
+	}
+	vars = PG_GETARG_ARRAYTYPE_P(1);
+	if (ARR_NDIM(vars) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("vars must be a one-dimensional array")));
+	if (ARR_ELEMTYPE(vars) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("vars must be of type double precision[]")));
+	k = ARR_NDIM(vars) == 0 ? 0 : ARR_DIMS(vars)[0];
+
+	if (m == NULL)
+	{
+		old = MemoryContextSwitchTo(aggcontext);
+		m = new_state_for_args(fcinfo, k);
+		MemoryContextSwitchTo(old);
+	}
+	else if (k != m->k)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("vars has %d elements but earlier rows had %d", k, m->k)));
+	check_names_unchanged(fcinfo, m);
+
+	if (PG_NARGS() >= 4)
+	{
+		if (PG_ARGISNULL(3))
+			PG_RETURN_MOMENTS_P(m);
+		w = PG_GETARG_FLOAT8(3);
+		if (w < 0.0 || !isfinite(w))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weight must be a non-negative finite number"),
+					 errdetail("The weight is %g.", w)));
+		if (w == 0.0)
+			PG_RETURN_MOMENTS_P(m);
+	}
+
+	/* listwise: skip rows with a NULL, NaN or infinite value */
+	if (ARR_HASNULL(vars))
+		PG_RETURN_MOMENTS_P(m);
+	x = (const double *) ARR_DATA_PTR(vars);
+	for (i = 0; i < k; i++)
+		if (!isfinite(x[i]))
+			PG_RETURN_MOMENTS_P(m);
+
+	scratch = k <= STACK_K ? stack_scratch : palloc(sizeof(double) * 6 * k);
+	moments_add_row(m, x, w, scratch);
+	if (scratch != stack_scratch)
+		pfree(scratch);
+	PG_RETURN_MOMENTS_P(m);
+}
+
+static void
+check_mergeable(const MomentsState *a, const MomentsState *b)
+{
+	if (!moments_same_vars(a, b))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cannot merge moments over different variables"),
+				 errdetail("One state has %d variables starting with \"%s\", the other %d starting with \"%s\".",
+						   a->k, moments_name(a, 0), b->k, moments_name(b, 0))));
+}
+
+/*
+ * Combine function of moments(...) and transition function of merge(...).
+ * STRICT: the executor copies the first non-NULL state into the aggregate
+ * context, so in an aggregate the first argument is ours to update.
+ */
+Datum
+moments_combinefn(PG_FUNCTION_ARGS)
+{
+	MomentsState *a = PG_GETARG_MOMENTS_P(0);
+	MomentsState *b = PG_GETARG_MOMENTS_P(1);
+
+	check_mergeable(a, b);
+	if (!AggCheckCallContext(fcinfo, NULL)
+		&& (Pointer) a == DatumGetPointer(PG_GETARG_DATUM(0)))
+	{
+		/* not ours to change (detoasting would have made a copy) */
+		MomentsState *copy = palloc(VARSIZE(a));
+
+		memcpy(copy, a, VARSIZE(a));
+		a = copy;
+	}
+	moments_merge(a, b);
+	PG_RETURN_MOMENTS_P(a);
+}
+
+/*
+ * moments_from_matrix(names, n, corr, means, sds): a state with the given
+ * means and covariances (SPSS MATRIX DATA).  The third and fourth moments
+ * and the range are unknown; the state is flagged so that describe() shows
+ * them as NULL.
+ */
+Datum
+moments_from_matrix(PG_FUNCTION_ARGS)
+{
+	char	  **names;
+	int			k,
+				i,
+				j;
+	double		n;
+	ArrayType  *corr_arr;
+	double	   *corr;
+	double	   *means = NULL,
+			   *sds = NULL;
+	MomentsState *m;
+	MomentsArrays a;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("names, n and corr must not be NULL")));
+	names = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(0), &k, "names");
+	if (k < 1 || k > MOMENTS_MAX_K)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("moments_from_matrix needs between 1 and %d variables",
+						MOMENTS_MAX_K)));
+	check_unique_names(names, k);
+	n = PG_GETARG_FLOAT8(1);
+	if (!(n > 0) || !isfinite(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must be a positive finite number")));
+
+	corr_arr = PG_GETARG_ARRAYTYPE_P(2);
+	if (ARR_ELEMTYPE(corr_arr) != FLOAT8OID || ARR_NDIM(corr_arr) != 2
+		|| ARR_DIMS(corr_arr)[0] != k || ARR_DIMS(corr_arr)[1] != k
+		|| ARR_HASNULL(corr_arr))
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("corr must be a %d x %d two-dimensional array without NULLs",
+						k, k)));
+	corr = (double *) ARR_DATA_PTR(corr_arr);
+
+	for (j = 3; j <= 4; j++)
+	{
+		ArrayType  *v;
+
+		if (PG_NARGS() <= j || PG_ARGISNULL(j))
+			continue;
+		v = PG_GETARG_ARRAYTYPE_P(j);
+		if (ARR_ELEMTYPE(v) != FLOAT8OID || ARR_NDIM(v) != 1
+			|| ARR_DIMS(v)[0] != k || ARR_HASNULL(v))
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("%s must be a one-dimensional array of %d numbers without NULLs",
+							j == 3 ? "means" : "sds", k)));
+		if (j == 3)
+			means = (double *) ARR_DATA_PTR(v);
+		else
+			sds = (double *) ARR_DATA_PTR(v);
+	}
+
+	for (i = 0; i < k; i++)
+	{
+		if (means && !isfinite(means[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("means must be finite")));
+		if (sds && !(sds[i] > 0 && isfinite(sds[i])))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sds must be positive and finite"),
+					 errdetail("The SD of \"%s\" is %g.", names[i], sds[i])));
+		for (j = 0; j < k; j++)
+		{
+			double		r = corr[i * k + j];
+
+			if (!isfinite(r) || fabs(r) > 1.0
+				|| (i == j && r != 1.0)
+				|| fabs(r - corr[j * k + i]) > 1e-12)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("corr must be a symmetric correlation matrix"),
+						 errdetail("Element [%d][%d] is %g.", i + 1, j + 1, r)));
+		}
+	}
+
+	m = moments_new(k, (const char *const *) names);
+	moments_arrays(m, &a);
+	m->flags = MOMENTS_FLAG_SUMMARY;
+	m->nrows = (int64) ceil(n);
+	m->n_hi = n;
+	for (i = 0; i < k; i++)
+	{
+		double		mean = means ? means[i] : 0.0;
+
+		a.ref[i] = a.min[i] = a.max[i] = mean;
+		for (j = i; j < k; j++)
+		{
+			/* (n - 1) r sd_i sd_j, the centered cross-product */
+			dd			c = dd_mul(dd_diff_d(n, 1.0), dd_from(corr[i * k + j]));
+
+			if (sds)
+				c = dd_mul(c, dd_mul_dd_d(sds[i], sds[j]));
+			a.s2_hi[moments_tri(k, i, j)] = c.hi;
+			a.s2_lo[moments_tri(k, i, j)] = c.lo;
+		}
+	}
+	PG_RETURN_MOMENTS_P(m);
+}

@@ -1,0 +1,57 @@
+/*
+ * survey_reg.h — what crosses files in the PostgreSQL layer.
+ */
+#ifndef SURVEY_REG_H
+#define SURVEY_REG_H
+
+#include "postgres.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+
+#include "moments_core.h"
+
+/* the state type is a varlena whose bytes are a MomentsState */
+#define DatumGetMomentsP(d)		((MomentsState *) PG_DETOAST_DATUM(d))
+#define PG_GETARG_MOMENTS_P(n)	DatumGetMomentsP(PG_GETARG_DATUM(n))
+#define PG_RETURN_MOMENTS_P(m)	PG_RETURN_POINTER(m)
+
+/* moments_agg.c: a new empty state over the given names */
+extern MomentsState *moments_new(int k, const char *const *names);
+
+/* moments_agg.c: index of a variable by name, or -1 */
+extern int	moments_find(const MomentsState *m, const char *name);
+
+/* moments_agg.c: error unless the state has at least min_n of weight */
+extern void moments_require_n(const MomentsState *m, double min_n,
+							  const char *analysis);
+
+/* moments_agg.c: errors for a state built from summary statistics */
+extern void moments_require_data(const MomentsState *m, const char *analysis);
+
+/* util.c: text[] argument to a palloc'ed array of C strings */
+extern char **text_array_to_cstrings(ArrayType *arr, int *count,
+									 const char *argname);
+
+/*
+ * table_api.c: one scan of a relation with the caller's privileges,
+ * returning the moments of the named columns (listwise; weight column or
+ * NULL).  The relation name is resolved like a regclass literal and the
+ * columns are checked against it and quoted.
+ */
+extern MomentsState *table_moments(text *source, char **columns, int ncolumns,
+								   const char *weight);
+
+/* stats.c: two-sided p-value of t with df degrees of freedom (R's pt) */
+extern double p_from_t(double t, double df);
+
+/* describe.c: rows appended to a materialized SRF's tuplestore */
+struct ReturnSetInfo;
+extern void describe_emit(struct ReturnSetInfo *rsinfo, const MomentsState *m);
+extern void correlations_emit(struct ReturnSetInfo *rsinfo, const MomentsState *m);
+extern void correlation_emit_row(struct ReturnSetInfo *rsinfo, const char *v1,
+								 const char *v2, double r, double n,
+								 bool diagonal);
+extern double moments_pair_r(const MomentsState *m);
+
+#endif							/* SURVEY_REG_H */

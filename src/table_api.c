@@ -1,0 +1,334 @@
+/*
+ * table_api.c — the table-name forms: one scan of a relation, by name, with
+ * the caller's privileges, feeding the same analyses as the state forms.
+ *
+ * Safety: the relation name is resolved like a regclass literal (so it
+ * follows the caller's search_path and quoting rules) and printed back as a
+ * fully qualified, quoted identifier; every column is checked against the
+ * relation and quoted; every function and type in the generated query is
+ * schema-qualified.  Nothing the caller passes is spliced into SQL as text.
+ * The query runs through SPI as the current user, so privileges and
+ * row-level security apply, and may use a parallel plan.
+ */
+#include "survey_reg.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_class.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/regproc.h"
+
+PG_FUNCTION_INFO_V1(table_moments_sql);
+PG_FUNCTION_INFO_V1(describe_table);
+PG_FUNCTION_INFO_V1(correlations_table);
+
+typedef struct TableRef
+{
+	Oid			relid;
+	char	   *sql_name;		/* quoted, schema-qualified */
+} TableRef;
+
+static TableRef
+resolve_relation(text *source)
+{
+	TableRef	t;
+	char		relkind;
+
+	t.relid = DatumGetObjectId(DirectFunctionCall1(regclassin,
+												   CStringGetDatum(text_to_cstring(source))));
+	relkind = get_rel_relkind(t.relid);
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW
+		&& relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE
+		&& relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table, view or materialized view",
+						get_rel_name(t.relid))));
+	t.sql_name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(t.relid)),
+											get_rel_name(t.relid));
+	return t;
+}
+
+static void
+check_column(const TableRef *t, const char *column)
+{
+	if (get_attnum(t->relid, column) <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						column, get_rel_name(t->relid))));
+}
+
+static void
+check_columns(const TableRef *t, char **columns, int ncolumns)
+{
+	int			i,
+				j;
+
+	if (ncolumns < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("at least one column is needed")));
+	if (ncolumns > MOMENTS_MAX_K)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("at most %d columns are supported", MOMENTS_MAX_K)));
+	for (i = 0; i < ncolumns; i++)
+	{
+		check_column(t, columns[i]);
+		for (j = i + 1; j < ncolumns; j++)
+			if (strcmp(columns[i], columns[j]) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_COLUMN),
+						 errmsg("column \"%s\" is named more than once",
+								columns[i])));
+	}
+}
+
+/* survey_reg.moments(ARRAY[c..]::float8[], ARRAY['c'..]::text[] [, w]) */
+static void
+append_moments_call(StringInfo sql, char **columns, int ncolumns,
+					const char *weight)
+{
+	int			i;
+
+	appendStringInfoString(sql, "survey_reg.moments(ARRAY[");
+	for (i = 0; i < ncolumns; i++)
+		appendStringInfo(sql, "%s(%s)::pg_catalog.float8", i ? ", " : "",
+						 quote_identifier(columns[i]));
+	appendStringInfoString(sql, "]::pg_catalog.float8[], ARRAY[");
+	for (i = 0; i < ncolumns; i++)
+		appendStringInfo(sql, "%s%s", i ? ", " : "",
+						 quote_literal_cstr(columns[i]));
+	appendStringInfoString(sql, "]::pg_catalog.text[]");
+	if (weight)
+		appendStringInfo(sql, ", (%s)::pg_catalog.float8",
+						 quote_identifier(weight));
+	appendStringInfoChar(sql, ')');
+}
+
+/*
+ * Run "SELECT <calls> FROM rel" and return the nstates states, copied into
+ * the caller's memory context.  A NULL aggregate (no rows) becomes an empty
+ * state over the same names.
+ */
+static MomentsState **
+run_moments_query(const char *sql, int nstates, char ***names, int *nnames)
+{
+	MomentsState **out = palloc(sizeof(MomentsState *) * nstates);
+	int			i;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "survey_reg scan query did not return one row");
+	for (i = 0; i < nstates; i++)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0],
+									  SPI_tuptable->tupdesc, i + 1, &isnull);
+
+		if (isnull)
+		{
+			MemoryContext old = MemoryContextSwitchTo(SPI_tuptable->tuptabcxt);
+			MomentsState *empty = moments_new(nnames[i], (const char *const *) names[i]);
+
+			MemoryContextSwitchTo(old);
+			d = PointerGetDatum(empty);
+		}
+		{
+			MomentsState *m = DatumGetMomentsP(d);
+
+			out[i] = SPI_palloc(VARSIZE(m));
+			memcpy(out[i], m, VARSIZE(m));
+		}
+	}
+	SPI_finish();
+	return out;
+}
+
+MomentsState *
+table_moments(text *source, char **columns, int ncolumns, const char *weight)
+{
+	TableRef	t = resolve_relation(source);
+	StringInfoData sql;
+
+	check_columns(&t, columns, ncolumns);
+	if (weight)
+		check_column(&t, weight);
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT ");
+	append_moments_call(&sql, columns, ncolumns, weight);
+	appendStringInfo(&sql, " FROM %s", t.sql_name);
+	return run_moments_query(sql.data, 1, &columns, &ncolumns)[0];
+}
+
+/*
+ * Pairwise deletion, in one scan: a state per variable (when singles) and
+ * then a state per pair of variables (when pairs; i < j in row-major order).
+ */
+static MomentsState **
+table_moments_pairwise(text *source, char **columns, int ncolumns,
+					   const char *weight, bool singles, bool pairs)
+{
+	TableRef	t = resolve_relation(source);
+	StringInfoData sql;
+	int			count = (singles ? ncolumns : 0)
+	+ (pairs ? ncolumns * (ncolumns - 1) / 2 : 0);
+	char	 ***names = palloc(sizeof(char **) * (count > 0 ? count : 1));
+	int		   *nnames = palloc(sizeof(int) * (count > 0 ? count : 1));
+	int			s = 0,
+				i,
+				j;
+
+	check_columns(&t, columns, ncolumns);
+	if (weight)
+		check_column(&t, weight);
+	for (i = 0; singles && i < ncolumns; i++)
+	{
+		names[s] = &columns[i];
+		nnames[s++] = 1;
+	}
+	for (i = 0; pairs && i < ncolumns; i++)
+		for (j = i + 1; j < ncolumns; j++)
+		{
+			names[s] = palloc(sizeof(char *) * 2);
+			names[s][0] = columns[i];
+			names[s][1] = columns[j];
+			nnames[s++] = 2;
+		}
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT ");
+	for (s = 0; s < count; s++)
+	{
+		if (s > 0)
+			appendStringInfoString(&sql, ", ");
+		append_moments_call(&sql, names[s], nnames[s], weight);
+	}
+	appendStringInfo(&sql, " FROM %s", t.sql_name);
+	return run_moments_query(sql.data, count, names, nnames);
+}
+
+static char *
+missing_arg(FunctionCallInfo fcinfo, int argno)
+{
+	char	   *missing = PG_ARGISNULL(argno) ? "listwise"
+	: text_to_cstring(PG_GETARG_TEXT_PP(argno));
+
+	if (strcmp(missing, "listwise") != 0 && strcmp(missing, "pairwise") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("missing must be 'listwise' or 'pairwise'"),
+				 errdetail("It is '%s'.", missing)));
+	return missing;
+}
+
+static char *
+optional_text(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return NULL;
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+/* table_moments(source text, columns text[], weight text DEFAULT NULL) */
+Datum
+table_moments_sql(PG_FUNCTION_ARGS)
+{
+	int			n;
+	char	  **columns;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n, "columns");
+	PG_RETURN_MOMENTS_P(table_moments(PG_GETARG_TEXT_PP(0), columns, n,
+									  optional_text(fcinfo, 2)));
+}
+
+/* describe(source, variables, missing DEFAULT 'listwise', weight DEFAULT NULL) */
+Datum
+describe_table(PG_FUNCTION_ARGS)
+{
+	text	   *source = PG_GETARG_TEXT_PP(0);
+	int			n,
+				i;
+	char	  **columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n,
+												 "variables");
+	char	   *missing = missing_arg(fcinfo, 2);
+	char	   *weight = optional_text(fcinfo, 3);
+	ReturnSetInfo *rsinfo;
+
+	InitMaterializedSRF(fcinfo, 0);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	if (strcmp(missing, "listwise") == 0)
+		describe_emit(rsinfo, table_moments(source, columns, n, weight));
+	else
+	{
+		MomentsState **states = table_moments_pairwise(source, columns, n,
+													   weight, true, false);
+
+		for (i = 0; i < n; i++)
+			describe_emit(rsinfo, states[i]);
+	}
+	return (Datum) 0;
+}
+
+/* correlations(source, variables, missing DEFAULT 'listwise', weight DEFAULT NULL) */
+Datum
+correlations_table(PG_FUNCTION_ARGS)
+{
+	text	   *source = PG_GETARG_TEXT_PP(0);
+	int			n,
+				i,
+				j;
+	char	  **columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n,
+												 "variables");
+	char	   *missing = missing_arg(fcinfo, 2);
+	char	   *weight = optional_text(fcinfo, 3);
+	ReturnSetInfo *rsinfo;
+	MomentsState **states;
+
+	InitMaterializedSRF(fcinfo, 0);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	if (strcmp(missing, "listwise") == 0)
+	{
+		correlations_emit(rsinfo, table_moments(source, columns, n, weight));
+		return (Datum) 0;
+	}
+
+	/*
+	 * Pairwise: n and r of each pair from its own complete rows; the
+	 * diagonal's n is the variable's own count.  States 0..n-1 are the
+	 * variables, the pairs follow.
+	 */
+	states = table_moments_pairwise(source, columns, n, weight, true, true);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+		{
+			const MomentsState *m;
+
+			CHECK_FOR_INTERRUPTS();
+			if (i == j)
+			{
+				m = states[i];
+				correlation_emit_row(rsinfo, columns[i], columns[j],
+									 moments_pair_r(m),
+									 dd_to_double(moments_n(m)), true);
+				continue;
+			}
+			/* pair (min, max) in row-major upper-triangle order */
+			{
+				int			a = i < j ? i : j,
+							b = i < j ? j : i;
+
+				m = states[n + a * (2 * n - a - 1) / 2 + (b - a - 1)];
+			}
+			correlation_emit_row(rsinfo, columns[i], columns[j],
+								 moments_pair_r(m), dd_to_double(moments_n(m)),
+								 false);
+		}
+	return (Datum) 0;
+}

@@ -1,0 +1,42 @@
+/*
+ * util.c — small argument helpers shared by the PostgreSQL layer.
+ */
+#include "survey_reg.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+/*
+ * A one-dimensional text[] without NULLs to C strings.  argname names the
+ * argument in error messages.
+ */
+char	  **
+text_array_to_cstrings(ArrayType *arr, int *count, const char *argname)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n,
+				i;
+	char	  **out;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", argname)));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	out = palloc(sizeof(char *) * (n > 0 ? n : 1));
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL elements", argname)));
+		out[i] = TextDatumGetCString(elems[i]);
+	}
+	*count = n;
+	return out;
+}

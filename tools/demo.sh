@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The demo: build, install, load the (synthetic) sample survey into a
+# throwaway cluster and run demo/*.sql in order.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source tools/setup.sh
+pg_virtualenv -t -v 15 bash -c '
+	set -e
+	psql -q -X -v ON_ERROR_STOP=1 -c "CREATE EXTENSION survey_reg" -f data/sample_survey.sql
+	for f in demo/*.sql; do
+		psql -X -v ON_ERROR_STOP=1 -P pager=off -f "$f"
+	done'
