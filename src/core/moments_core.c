@@ -139,10 +139,101 @@ moments_hash_bytes(const void *p, size_t len)
 }
 
 /*
- * The hot path.  For each variable, a = w d (dd) and b = d (dd); each pair
- * adds the exact product a_i b_j to s2.  The inner loop is over j with
- * contiguous arrays so that it vectorizes; splits of a_i and b_j for Dekker's
- * product are computed once per row.
+ * Add the exact products a_i * b_j (i <= j), a and b given as dd (hi, lo
+ * arrays), to the packed upper triangle (shi, slo).  Sums are accumulated
+ * lazily: the rounding error of each addition goes to the lo part without
+ * renormalizing, which is exact enough (lo stays far below hi's ulp times
+ * the row count) and keeps the loop free of dependencies across j.
+ *
+ * Two builds of the same loop: with FMA the product error is one
+ * instruction, without it Dekker's split.  Both compute the exact error of
+ * the same rounded product, so they give identical bits: a state does not
+ * depend on the CPU that built it.
+ */
+#define PAIR_LOOP(TWO_PROD_ERR) \
+	do { \
+		size_t		t_ = 0; \
+		for (int i_ = 0; i_ < k; i_++) \
+		{ \
+			const double ahi = ah[i_]; \
+			const double ali = al[i_]; \
+			double		ahh, \
+						ahl; \
+			double	   *restrict sh = shi + t_; \
+			double	   *restrict sl = slo + t_; \
+			const int	len = k - i_; \
+			dd_split(ahi, &ahh, &ahl); \
+			(void) ahh; (void) ahl; \
+			for (int j_ = 0; j_ < len; j_++) \
+			{ \
+				const double b = bh[i_ + j_]; \
+				const double p = ahi * b; \
+				double		pe = TWO_PROD_ERR(i_ + j_); \
+				double		s, bb, se; \
+				pe += ahi * bl[i_ + j_] + ali * b; \
+				s = sh[j_] + p; \
+				bb = s - sh[j_]; \
+				se = (sh[j_] - (s - bb)) + (p - bb); \
+				sl[j_] += se + pe; \
+				sh[j_] = s; \
+			} \
+			t_ += len; \
+		} \
+	} while (0)
+
+#define DEKKER_ERR(j) \
+	(((ahh * bhh[j] - p) + ahh * bhl[j] + ahl * bhh[j]) + ahl * bhl[j])
+
+static void
+add_pairs_generic(int k, double *restrict shi, double *restrict slo,
+				  const double *ah, const double *al, const double *bh,
+				  const double *bl, const double *bhh, const double *bhl)
+{
+	PAIR_LOOP(DEKKER_ERR);
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define HAVE_FMA_KERNEL 1
+#define FMA_ERR(j) (__builtin_fma(ahi, b, -p))
+
+__attribute__((target("avx2,fma")))
+static void
+add_pairs_fma(int k, double *restrict shi, double *restrict slo,
+			  const double *ah, const double *al, const double *bh,
+			  const double *bl, const double *bhh, const double *bhl)
+{
+	(void) bhh;
+	(void) bhl;
+	PAIR_LOOP(FMA_ERR);
+}
+
+static int
+cpu_has_fma(void)
+{
+	static int	has = -1;		/* a CPU feature, not query state */
+
+	if (has < 0)
+	{
+		__builtin_cpu_init();
+		has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+	}
+	return has;
+}
+#endif
+
+/* hi/lo += a (dd), lazily as in the pair loop */
+static inline void
+lazy_add(double *hi, double *lo, dd a)
+{
+	double		e;
+
+	*hi = two_sum(*hi, a.hi, &e);
+	*lo += e + a.lo;
+}
+
+/*
+ * The hot path.  For each variable, b = d = x - ref (exact dd) and
+ * a = w d (dd); each pair adds the exact product a_i b_j to s2.
  */
 void
 moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
@@ -155,9 +246,7 @@ moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 	double	   *restrict bhl = scratch + 3 * k;
 	double	   *restrict ah = scratch + 4 * k;
 	double	   *restrict al = scratch + 5 * k;
-	size_t		t;
-	int			i,
-				j;
+	int			i;
 	double		e;
 
 	moments_arrays(m, &a);
@@ -190,64 +279,26 @@ moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 	}
 
 	/* n, s1, s3, s4: O(k) */
-	{
-		dd			n = dd_add_d(dd_make(m->n_hi, m->n_lo), w);
-
-		m->n_hi = n.hi;
-		m->n_lo = n.lo;
-	}
+	lazy_add(&m->n_hi, &m->n_lo, dd_from(w));
 	for (i = 0; i < k; i++)
 	{
 		dd			ai = dd_make(ah[i], al[i]);
 		dd			bi = dd_make(bh[i], bl[i]);
 		dd			p2 = dd_mul(ai, bi);
 		dd			p3 = dd_mul(p2, bi);
-		dd			p4 = dd_mul(p3, bi);
-		dd			s;
 
-		s = dd_add(dd_make(a.s1_hi[i], a.s1_lo[i]), ai);
-		a.s1_hi[i] = s.hi;
-		a.s1_lo[i] = s.lo;
-		s = dd_add(dd_make(a.s3_hi[i], a.s3_lo[i]), p3);
-		a.s3_hi[i] = s.hi;
-		a.s3_lo[i] = s.lo;
-		s = dd_add(dd_make(a.s4_hi[i], a.s4_lo[i]), p4);
-		a.s4_hi[i] = s.hi;
-		a.s4_lo[i] = s.lo;
+		lazy_add(&a.s1_hi[i], &a.s1_lo[i], ai);
+		lazy_add(&a.s3_hi[i], &a.s3_lo[i], p3);
+		lazy_add(&a.s4_hi[i], &a.s4_lo[i], dd_mul(p3, bi));
 	}
 
 	/* s2: O(k^2), the loop that matters */
-	t = 0;
-	for (i = 0; i < k; i++)
-	{
-		const double ahi = ah[i];
-		const double ali = al[i];
-		double		ahh,
-					ahl;
-		double	   *restrict shi = a.s2_hi + t;
-		double	   *restrict slo = a.s2_lo + t;
-		int			len = k - i;
-
-		dd_split(ahi, &ahh, &ahl);
-		for (j = 0; j < len; j++)
-		{
-			double		b = bh[i + j];
-			double		p = ahi * b;
-			double		pe = ((ahh * bhh[i + j] - p) + ahh * bhl[i + j]
-							  + ahl * bhh[i + j]) + ahl * bhl[i + j];
-			double		s,
-						bb,
-						se;
-
-			pe += ahi * bl[i + j] + ali * b;
-			s = shi[j] + p;
-			bb = s - shi[j];
-			se = (shi[j] - (s - bb)) + (p - bb);
-			slo[j] += se + pe;
-			shi[j] = s;
-		}
-		t += len;
-	}
+#ifdef HAVE_FMA_KERNEL
+	if (cpu_has_fma())
+		add_pairs_fma(k, a.s2_hi, a.s2_lo, ah, al, bh, bl, bhh, bhl);
+	else
+#endif
+		add_pairs_generic(k, a.s2_hi, a.s2_lo, ah, al, bh, bl, bhh, bhl);
 	m->nrows++;
 }
 
