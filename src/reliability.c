@@ -39,7 +39,9 @@ require_items(const MomentsState *m, const char *analysis)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s needs at least two items", analysis),
-				 errdetail("The state has %d variable.", m->k)));
+				 errdetail_plural("The state has %d variable.",
+								  "The state has %d variables.",
+								  m->k, m->k)));
 }
 
 /* NOTICE naming the zero-variance items, which are left out */
@@ -76,8 +78,10 @@ notice_status(const MomentsState *m, const dd *C, int status, double n,
 		ereport(NOTICE,
 				(errmsg("%s: fewer than two complete rows, statistics are NULL",
 						analysis),
-				 errdetail("The state has %lld rows with N = %g (sum of weights).",
-						   (long long) m->nrows, n)));
+				 errdetail_plural("The state has %lld complete row, N = %g (sum of weights).",
+								  "The state has %lld complete rows, N = %g (sum of weights).",
+								  (unsigned long) m->nrows,
+								  (long long) m->nrows, n)));
 		return false;
 	}
 	notice_zero_variance(m, C, analysis);
