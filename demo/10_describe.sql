@@ -6,7 +6,7 @@
 \echo
 \echo '=== survey_reg demo on a SYNTHETIC sample survey (data/README.md) ==='
 \echo
-\echo 'Respondents who follow up clients, per office: first rows'
+\echo 'The sample: respondents, offices, and those who follow up clients (the analysis sample)'
 CREATE TEMP VIEW clients AS
 	SELECT * FROM sample_survey WHERE follows_up_clients;
 SELECT count(*) AS respondents, count(DISTINCT office_id) AS offices,

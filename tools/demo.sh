@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source tools/setup.sh
 pg_virtualenv -t -v 15 bash -c '
 	set -e
-	psql -q -X -v ON_ERROR_STOP=1 -c "CREATE EXTENSION survey_reg" -f data/sample_survey.sql
+	PGOPTIONS="-c client_min_messages=warning" psql -q -X -v ON_ERROR_STOP=1 -c "CREATE EXTENSION survey_reg" -f data/sample_survey.sql
 	for f in demo/*.sql; do
-		psql -X -v ON_ERROR_STOP=1 -P pager=off -f "$f"
+		psql -q -X -v ON_ERROR_STOP=1 -P pager=off -f "$f"
 	done'
