@@ -1,0 +1,543 @@
+/*
+ * regression.c — coefficients(...) and model_summary(...): hierarchical
+ * (blockwise) OLS of a moments state or of a table, the PostgreSQL side of
+ * core/ols_core.c.
+ *
+ * Every form goes the same way:
+ *
+ *   1. reg_parse_spec: the dependent, the blocks (each a comma-separated list
+ *      of names) and intercept become a RegSpec; empty blocks or names, the
+ *      dependent among the predictors and duplicated predictors are errors;
+ *   2. the state: the argument (state forms), or one scan of the relation
+ *      over the dependent and every predictor of every block (table forms,
+ *      table_moments), so that all models use the same listwise rows;
+ *   3. reg_fit: names resolved in the state (unknown names are errors),
+ *      too few rows is an error, the nested models are fitted in one pass
+ *      and an aliased predictor gets a NOTICE (and NULL estimates);
+ *   4. an emitter writes the rows: NaN from the core becomes NULL, p-values
+ *      and the 95% interval come from R's math library (pt, pf, qt).
+ *
+ * The table-name forms read their arguments into a RegTableArgs, so that
+ * later trailing options (standard-error type, clusters, strata, weight
+ * type) only add fields there and a branch before the emitters.
+ */
+#include "survey_reg.h"
+
+#include <math.h>
+
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+#include "ols_core.h"
+
+/*
+ * From R's standalone math library (libRmath, MATHLIB_STANDALONE names).
+ * Rmath.h itself cannot be included next to utils/builtins.h: both declare
+ * dexp.
+ */
+extern double pf(double x, double df1, double df2, int lower_tail, int log_p);
+extern double qt(double p, double df, int lower_tail, int log_p);
+
+PG_FUNCTION_INFO_V1(coefficients_state);
+PG_FUNCTION_INFO_V1(model_summary_state);
+PG_FUNCTION_INFO_V1(coefficients_table);
+PG_FUNCTION_INFO_V1(model_summary_table);
+
+#define INTERCEPT_TERM	"(Intercept)"
+#define CI_LEVEL		0.95
+
+/* the model to fit, by name */
+typedef struct RegSpec
+{
+	char	   *dependent;
+	char	  **preds;			/* every predictor, in entry order */
+	int			npreds;
+	int		   *block_ends;		/* block j is preds[block_ends[j-1] ..
+								 * block_ends[j] - 1] */
+	int			nblocks;
+	bool		intercept;
+} RegSpec;
+
+/* a fitted design: the state it came from and the core's result */
+typedef struct RegFit
+{
+	const MomentsState *m;
+	const RegSpec *spec;
+	OlsFit	   *fit;
+} RegFit;
+
+/*
+ * Arguments of the table-name forms:
+ *   (source text, dependent text, blocks text[], weight text DEFAULT NULL,
+ *    intercept bool DEFAULT true)
+ * Options added later go after intercept, read with reg_optional_*.
+ */
+typedef struct RegTableArgs
+{
+	text	   *source;
+	char	   *dependent;
+	ArrayType  *blocks;
+	char	   *weight;			/* NULL: unweighted */
+	bool		intercept;
+} RegTableArgs;
+
+enum
+{
+	TABLE_ARG_SOURCE = 0,
+	TABLE_ARG_DEPENDENT,
+	TABLE_ARG_BLOCKS,
+	TABLE_ARG_WEIGHT,
+	TABLE_ARG_INTERCEPT
+};
+
+/* ---------------------------------------------------------------- */
+/* arguments                                                         */
+/* ---------------------------------------------------------------- */
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+		|| c == '\v';
+}
+
+/* a palloc'ed copy of s[0 .. len-1] without leading and trailing blanks */
+static char *
+trimmed_copy(const char *s, int len)
+{
+	while (len > 0 && is_blank(*s))
+	{
+		s++;
+		len--;
+	}
+	while (len > 0 && is_blank(s[len - 1]))
+		len--;
+	return pnstrdup(s, len);
+}
+
+/*
+ * The dependent and blocks arguments as a RegSpec.  Each element of blocks
+ * is a comma-separated list of names; blanks around a name are dropped and
+ * names are otherwise kept exactly (they are matched exactly).
+ */
+static RegSpec *
+reg_parse_spec(const char *dependent, ArrayType *blocks_arr, bool intercept)
+{
+	RegSpec    *spec = palloc0(sizeof(RegSpec));
+	char	  **blocks;
+	int			nblocks,
+				cap,
+				i,
+				j;
+
+	spec->dependent = pstrdup(dependent);
+	spec->intercept = intercept;
+	if (spec->dependent[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the dependent variable name must not be empty")));
+
+	blocks = text_array_to_cstrings(blocks_arr, &nblocks, "blocks");
+	if (nblocks < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("blocks must have at least one element"),
+				 errdetail("Each element of blocks is a comma-separated list of predictors, entered as one block.")));
+
+	cap = 8;
+	spec->preds = palloc(sizeof(char *) * cap);
+	spec->block_ends = palloc(sizeof(int) * nblocks);
+	spec->nblocks = nblocks;
+	for (i = 0; i < nblocks; i++)
+	{
+		const char *s = blocks[i];
+		char	   *whole = trimmed_copy(s, strlen(s));
+
+		if (whole[0] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("block %d is empty", i + 1),
+					 errdetail("Each element of blocks must name at least one predictor.")));
+		for (;;)
+		{
+			const char *comma = strchr(s, ',');
+			int			len = comma ? (int) (comma - s) : (int) strlen(s);
+			char	   *name = trimmed_copy(s, len);
+
+			if (name[0] == '\0')
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("block %d has an empty variable name", i + 1),
+						 errdetail("The block is \"%s\".", blocks[i]),
+						 errhint("Separate the names of a block with single commas.")));
+			if (spec->npreds == cap)
+			{
+				cap *= 2;
+				spec->preds = repalloc(spec->preds, sizeof(char *) * cap);
+			}
+			spec->preds[spec->npreds++] = name;
+			if (!comma)
+				break;
+			s = comma + 1;
+		}
+		spec->block_ends[i] = spec->npreds;
+	}
+
+	for (i = 0; i < spec->npreds; i++)
+	{
+		if (strcmp(spec->preds[i], spec->dependent) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the dependent variable \"%s\" is also a predictor",
+							spec->dependent)));
+		for (j = 0; j < i; j++)
+			if (strcmp(spec->preds[i], spec->preds[j]) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("predictor \"%s\" is named more than once",
+								spec->preds[i]),
+						 errdetail("A predictor may appear in one block only, once.")));
+	}
+	return spec;
+}
+
+static char *
+reg_optional_text(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return NULL;
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+/*
+ * The table-name forms' arguments; false when a required one is NULL (the
+ * result is then empty, as for the STRICT state forms).
+ */
+static bool
+reg_table_args(FunctionCallInfo fcinfo, RegTableArgs *args)
+{
+	if (PG_ARGISNULL(TABLE_ARG_SOURCE) || PG_ARGISNULL(TABLE_ARG_DEPENDENT)
+		|| PG_ARGISNULL(TABLE_ARG_BLOCKS)
+		|| (PG_NARGS() > TABLE_ARG_INTERCEPT && PG_ARGISNULL(TABLE_ARG_INTERCEPT)))
+		return false;
+	args->source = PG_GETARG_TEXT_PP(TABLE_ARG_SOURCE);
+	args->dependent = text_to_cstring(PG_GETARG_TEXT_PP(TABLE_ARG_DEPENDENT));
+	args->blocks = PG_GETARG_ARRAYTYPE_P(TABLE_ARG_BLOCKS);
+	args->weight = reg_optional_text(fcinfo, TABLE_ARG_WEIGHT);
+	args->intercept = PG_NARGS() > TABLE_ARG_INTERCEPT
+		? PG_GETARG_BOOL(TABLE_ARG_INTERCEPT) : true;
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* fitting                                                           */
+/* ---------------------------------------------------------------- */
+
+static void
+reg_check_interrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* index of name in m, or an error that says which name and what there is */
+static int
+reg_find(const MomentsState *m, const char *name, const char *role)
+{
+	StringInfoData list;
+	const char *similar = NULL;
+	int			i = moments_find(m, name);
+
+	if (i >= 0)
+		return i;
+	initStringInfo(&list);
+	for (i = 0; i < m->k; i++)
+	{
+		if (similar == NULL && pg_strcasecmp(moments_name(m, i), name) == 0)
+			similar = moments_name(m, i);
+		if (i < 20)
+			appendStringInfo(&list, "%s\"%s\"", i > 0 ? ", " : "",
+							 moments_name(m, i));
+	}
+	if (m->k > 20)
+		appendStringInfo(&list, " and %d more", m->k - 20);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s \"%s\" is not a variable of the moments state",
+					role, name),
+			 errdetail("The state's variables are %s.", list.data),
+			 similar ? errhint("Names are matched exactly; the state has \"%s\".",
+							   similar) : 0));
+	return -1;					/* not reached */
+}
+
+/* NOTICE for a predictor found aliased when it entered model first */
+static void
+notice_aliased(const RegFit *rf, const OlsTerm *term, int first, int pos)
+{
+	const RegSpec *spec = rf->spec;
+	int			last = spec->nblocks;
+	char	   *models = first == last ? psprintf("model %d", first)
+		: psprintf("models %d to %d", first, last);
+	dd			c2,
+				c3,
+				c4;
+
+	moments_central_powers(rf->m, term->var, &c2, &c3, &c4);
+	if (spec->intercept && !(c2.hi > 0.0))
+		ereport(NOTICE,
+				(errmsg("predictor \"%s\" is aliased in %s, its estimates are NULL",
+						spec->preds[pos], models),
+				 errdetail("It is constant on the complete rows, so it is a multiple of the intercept.")));
+	else if (!spec->intercept && pos == 0)
+		ereport(NOTICE,
+				(errmsg("predictor \"%s\" is aliased in %s, its estimates are NULL",
+						spec->preds[pos], models),
+				 errdetail("It is zero on every complete row.")));
+	else
+		ereport(NOTICE,
+				(errmsg("predictor \"%s\" is aliased in %s, its estimates are NULL",
+						spec->preds[pos], models),
+				 errdetail("It is a linear combination of %s entered before it: its residual sum of squares on them is %.3g of its sum of squares, at most %g counts as zero.",
+						   spec->intercept ? "the intercept and the predictors"
+						   : "the predictors",
+						   /* below zero is rounding */
+						   term->entry_ratio > 0.0 ? term->entry_ratio : 0.0,
+						   OLS_ALIAS_TOL),
+				 errhint("As R's lm reports NA, the predictor is left out of %s; the other estimates are unaffected.",
+						 first == last ? "the model" : "these models")));
+}
+
+/*
+ * Fit the nested models of spec on m.  Unknown names and too few rows are
+ * errors; aliased predictors and models without residual df get NOTICEs.
+ */
+static RegFit *
+reg_fit(const MomentsState *m, const RegSpec *spec)
+{
+	RegFit	   *rf = palloc0(sizeof(RegFit));
+	int		   *preds = palloc(sizeof(int) * (spec->npreds > 0 ? spec->npreds : 1));
+	int			dep,
+				i,
+				blk,
+				bad;
+	int			nparams = spec->npreds + (spec->intercept ? 1 : 0);
+	double		n;
+	OlsStatus	status;
+	const OlsModel *last;
+
+	rf->m = m;
+	rf->spec = spec;
+
+	/* (the table forms have checked the columns already) */
+	dep = reg_find(m, spec->dependent, "dependent variable");
+	for (i = 0; i < spec->npreds; i++)
+		preds[i] = reg_find(m, spec->preds[i], "predictor");
+
+	n = dd_to_double(moments_n(m));
+	if (!(n >= nparams))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("too few rows for the regression"),
+				 errdetail("N is %g (the sum of weights of the complete rows), but model %d has %d parameters, so at least %d are needed.",
+						   n, spec->nblocks, nparams, nparams)));
+
+	ols_interrupt_hook = reg_check_interrupts;
+	rf->fit = ols_fit_blocks(m, dep, preds, spec->npreds, spec->block_ends,
+							 spec->nblocks, spec->intercept, 0.0,
+							 palloc, pfree, &status, &bad);
+	if (rf->fit == NULL)
+		elog(ERROR, "hierarchical OLS failed: %s", ols_status_message(status));
+
+	/* aliased predictors: one NOTICE each, from the model they enter */
+	last = &rf->fit->models[rf->fit->nmodels - 1];
+	blk = 0;
+	for (i = 0; i < spec->npreds; i++)
+	{
+		const OlsTerm *term = &last->terms[i + (spec->intercept ? 1 : 0)];
+
+		while (i >= spec->block_ends[blk])
+			blk++;
+		if (term->aliased)
+			notice_aliased(rf, term, blk + 1, i);
+	}
+	for (i = 0; i < rf->fit->nmodels; i++)
+		if (!(rf->fit->models[i].df_resid > 0.0))
+		{
+			ereport(NOTICE,
+					(errmsg("model %d has no residual degrees of freedom, its standard errors and tests are NULL",
+							i + 1),
+					 errdetail("N is %g and the model has %d estimated parameters.",
+							   rf->fit->models[i].n, rf->fit->models[i].p)));
+			break;
+		}
+	return rf;
+}
+
+/* ---------------------------------------------------------------- */
+/* output                                                            */
+/* ---------------------------------------------------------------- */
+
+static void
+put_float(Datum *values, bool *nulls, int col, double v)
+{
+	values[col] = Float8GetDatum(v);
+	nulls[col] = isnan(v);
+}
+
+/* upper tail of F, as R's pf(f, df1, df2, lower.tail = FALSE) */
+static double
+p_from_f(double f, double df1, double df2)
+{
+	if (isnan(f) || !(df1 > 0) || !(df2 > 0))
+		return NAN;
+	return pf(f, df1, df2, 0, 0);
+}
+
+/*
+ * coefficients rows: model, term, b, se, beta, t, p, ci_lower, ci_upper,
+ * tolerance, vif
+ */
+static void
+coefficients_emit(ReturnSetInfo *rsinfo, const RegFit *rf)
+{
+	int			j,
+				i;
+
+	for (j = 0; j < rf->fit->nmodels; j++)
+	{
+		const OlsModel *mod = &rf->fit->models[j];
+		double		df = mod->df_resid;
+		double		q = df > 0 ? qt(0.5 + CI_LEVEL / 2, df, 1, 0) : NAN;
+
+		for (i = 0; i < mod->nterms; i++)
+		{
+			const OlsTerm *term = &mod->terms[i];
+			Datum		values[11];
+			bool		nulls[11] = {false};
+
+			CHECK_FOR_INTERRUPTS();
+			values[0] = Int32GetDatum(j + 1);
+			values[1] = CStringGetTextDatum(term->var < 0 ? INTERCEPT_TERM
+											: moments_name(rf->m, term->var));
+			put_float(values, nulls, 2, term->b);
+			put_float(values, nulls, 3, term->se);
+			put_float(values, nulls, 4, term->beta);
+			put_float(values, nulls, 5, term->t);
+			put_float(values, nulls, 6, p_from_t(term->t, df));
+			put_float(values, nulls, 7, term->b - q * term->se);
+			put_float(values, nulls, 8, term->b + q * term->se);
+			put_float(values, nulls, 9, term->tolerance);
+			put_float(values, nulls, 10, term->vif);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+								 values, nulls);
+		}
+	}
+}
+
+/*
+ * model_summary rows: model, n, predictors, r, r2, adj_r2, se_estimate, f,
+ * df1, df2, p, r2_change, f_change, df1_change, df2_change, p_change
+ */
+static void
+model_summary_emit(ReturnSetInfo *rsinfo, const RegFit *rf)
+{
+	int			j;
+
+	for (j = 0; j < rf->fit->nmodels; j++)
+	{
+		const OlsModel *mod = &rf->fit->models[j];
+		Datum		values[16];
+		bool		nulls[16] = {false};
+
+		values[0] = Int32GetDatum(j + 1);
+		put_float(values, nulls, 1, mod->n);
+		values[2] = Int32GetDatum(mod->npredictors);
+		put_float(values, nulls, 3, mod->r);
+		put_float(values, nulls, 4, mod->r2);
+		put_float(values, nulls, 5, mod->adj_r2);
+		put_float(values, nulls, 6, mod->resid_sd);
+		put_float(values, nulls, 7, mod->f);
+		values[8] = Int32GetDatum(mod->df1);
+		put_float(values, nulls, 9, mod->df_resid);
+		put_float(values, nulls, 10, p_from_f(mod->f, mod->df1, mod->df_resid));
+		put_float(values, nulls, 11, mod->r2_change);
+		put_float(values, nulls, 12, mod->f_change);
+		values[13] = Int32GetDatum(mod->df1_change);
+		put_float(values, nulls, 14, mod->df2_change);
+		put_float(values, nulls, 15, p_from_f(mod->f_change, mod->df1_change,
+											  mod->df2_change));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+typedef void (*reg_emit_fn) (ReturnSetInfo *rsinfo, const RegFit *rf);
+
+/* (m moments, dependent text, blocks text[], intercept bool DEFAULT true) */
+static Datum
+reg_state(FunctionCallInfo fcinfo, reg_emit_fn emit)
+{
+	MomentsState *m = PG_GETARG_MOMENTS_P(0);
+	char	   *dependent = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	bool		intercept = PG_NARGS() > 3 ? PG_GETARG_BOOL(3) : true;
+	RegSpec    *spec = reg_parse_spec(dependent, PG_GETARG_ARRAYTYPE_P(2),
+									  intercept);
+	RegFit	   *rf;
+
+	InitMaterializedSRF(fcinfo, 0);
+	rf = reg_fit(m, spec);
+	emit((ReturnSetInfo *) fcinfo->resultinfo, rf);
+	return (Datum) 0;
+}
+
+/*
+ * Table-name forms: one scan over the dependent and every predictor
+ * (listwise over all of them, so every model uses the same rows).
+ */
+static Datum
+reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
+{
+	RegTableArgs args;
+	RegSpec    *spec;
+	char	  **columns;
+	MomentsState *m;
+	RegFit	   *rf;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (!reg_table_args(fcinfo, &args))
+		return (Datum) 0;
+	spec = reg_parse_spec(args.dependent, args.blocks, args.intercept);
+	columns = palloc(sizeof(char *) * (spec->npreds + 1));
+	columns[0] = spec->dependent;
+	memcpy(columns + 1, spec->preds, sizeof(char *) * spec->npreds);
+	/* unknown columns: ERRCODE_UNDEFINED_COLUMN, naming the column */
+	m = table_moments(args.source, columns, spec->npreds + 1, args.weight);
+	rf = reg_fit(m, spec);
+	emit((ReturnSetInfo *) fcinfo->resultinfo, rf);
+	return (Datum) 0;
+}
+
+Datum
+coefficients_state(PG_FUNCTION_ARGS)
+{
+	return reg_state(fcinfo, coefficients_emit);
+}
+
+Datum
+model_summary_state(PG_FUNCTION_ARGS)
+{
+	return reg_state(fcinfo, model_summary_emit);
+}
+
+Datum
+coefficients_table(PG_FUNCTION_ARGS)
+{
+	return reg_table(fcinfo, coefficients_emit);
+}
+
+Datum
+model_summary_table(PG_FUNCTION_ARGS)
+{
+	return reg_table(fcinfo, model_summary_emit);
+}

@@ -1,0 +1,44 @@
+-- Hierarchical (blockwise) OLS: coefficients and model summaries, of a state
+-- and of a table.  blocks: each element a comma-separated list of
+-- predictors; model j has the predictors of blocks 1..j.
+
+CREATE FUNCTION survey_reg.coefficients(m survey_reg.moments, dependent text,
+	blocks text[], intercept bool DEFAULT true)
+RETURNS TABLE(model int, term text, b float8, se float8, beta float8,
+	t float8, p float8, ci_lower float8, ci_upper float8, tolerance float8,
+	vif float8)
+AS 'MODULE_PATHNAME', 'coefficients_state' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION survey_reg.coefficients(survey_reg.moments, text, text[], bool) IS
+	'hierarchical OLS coefficients per model: b, SE, standardized beta, t, p, 95% CI, tolerance, VIF; aliased predictors NULL';
+
+CREATE FUNCTION survey_reg.model_summary(m survey_reg.moments, dependent text,
+	blocks text[], intercept bool DEFAULT true)
+RETURNS TABLE(model int, n float8, predictors int, r float8, r2 float8,
+	adj_r2 float8, se_estimate float8, f float8, df1 int, df2 float8,
+	p float8, r2_change float8, f_change float8, df1_change int,
+	df2_change float8, p_change float8)
+AS 'MODULE_PATHNAME', 'model_summary_state' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION survey_reg.model_summary(survey_reg.moments, text, text[], bool) IS
+	'hierarchical OLS model summary per model: R, R2, adjusted R2, SE of the estimate, F test, and the SPSS R2 change / F change against the previous model';
+
+-- Table-name forms: one scan, listwise over the dependent and every
+-- predictor of every block.  Not STRICT (weight may be NULL); a NULL source,
+-- dependent, blocks or intercept gives no rows.
+CREATE FUNCTION survey_reg.coefficients(source text, dependent text,
+	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true)
+RETURNS TABLE(model int, term text, b float8, se float8, beta float8,
+	t float8, p float8, ci_lower float8, ci_upper float8, tolerance float8,
+	vif float8)
+AS 'MODULE_PATHNAME', 'coefficients_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION survey_reg.coefficients(text, text, text[], text, bool) IS
+	'hierarchical OLS coefficients of a table or view (one scan; weight = frequency-weight column)';
+
+CREATE FUNCTION survey_reg.model_summary(source text, dependent text,
+	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true)
+RETURNS TABLE(model int, n float8, predictors int, r float8, r2 float8,
+	adj_r2 float8, se_estimate float8, f float8, df1 int, df2 float8,
+	p float8, r2_change float8, f_change float8, df1_change int,
+	df2_change float8, p_change float8)
+AS 'MODULE_PATHNAME', 'model_summary_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION survey_reg.model_summary(text, text, text[], text, bool) IS
+	'hierarchical OLS model summaries of a table or view (one scan; weight = frequency-weight column)';
