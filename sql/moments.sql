@@ -79,3 +79,13 @@ SELECT 'v2 k=1'::survey_reg.moments;
 SELECT 'v1 k=1 rows=1 flags=0 names="a n=1:0'::survey_reg.moments;
 SELECT 'v1 k=1 rows=1 flags=0 names="a" n=1:0 ref=1 s1=0:0 s2=0:0 s3=0:0 s4=0:0 min=1 max=1 extra'::survey_reg.moments;
 SELECT 'v1 k=1 rows=1 flags=0 names="a" n=1:0 ref=1e999 s1=0:0 s2=0:0 s3=0:0 s4=0:0 min=1 max=1'::survey_reg.moments;
+
+-- moments_of: the same state from separate float8 arguments, bit for bit
+SELECT survey_reg.moments_of(a, b)::text = survey_reg.moments(ARRAY[a, b])::text AS same_state,
+	survey_reg.rename(survey_reg.moments_of_weighted(w, a, b), ARRAY['a', 'b'])::text
+	  = survey_reg.moments(ARRAY[a, b], ARRAY['a', 'b'], w)::text AS same_weighted
+FROM m_rows;
+SELECT variable FROM survey_reg.describe(
+	(SELECT survey_reg.rename(survey_reg.moments_of(a, b), ARRAY['first', 'second']) FROM m_rows));
+SELECT survey_reg.moments_of(a, g) FROM m_rows;
+SELECT survey_reg.rename(survey_reg.moments_of(a, b), ARRAY['only']) FROM m_rows;

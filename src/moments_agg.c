@@ -19,6 +19,8 @@
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(moments_transfn);
+PG_FUNCTION_INFO_V1(moments_of_transfn);
+PG_FUNCTION_INFO_V1(moments_rename);
 PG_FUNCTION_INFO_V1(moments_combinefn);
 PG_FUNCTION_INFO_V1(moments_from_matrix);
 
@@ -104,9 +106,9 @@ check_unique_names(char **names, int k)
 								names[i])));
 }
 
-/* the names argument, or x1 .. xk */
+/* names from argument names_argno (-1: none), or x1 .. xk */
 static MomentsState *
-new_state_for_args(FunctionCallInfo fcinfo, int k)
+new_state_for_args(FunctionCallInfo fcinfo, int k, int names_argno)
 {
 	char	  **names;
 	int			i;
@@ -120,11 +122,11 @@ new_state_for_args(FunctionCallInfo fcinfo, int k)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("moments supports at most %d variables", MOMENTS_MAX_K),
 				 errdetail("The array has %d elements.", k)));
-	if (PG_NARGS() >= 3 && !PG_ARGISNULL(2))
+	if (names_argno >= 0 && !PG_ARGISNULL(names_argno))
 	{
 		int			n;
 
-		names = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(2), &n, "names");
+		names = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(names_argno), &n, "names");
 		if (n != k)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -220,7 +222,7 @@ moments_transfn(PG_FUNCTION_ARGS)
 	if (m == NULL)
 	{
 		old = MemoryContextSwitchTo(aggcontext);
-		m = new_state_for_args(fcinfo, k);
+		m = new_state_for_args(fcinfo, k, PG_NARGS() >= 3 ? 2 : -1);
 		MemoryContextSwitchTo(old);
 	}
 	else if (k != m->k)
@@ -256,6 +258,121 @@ moments_transfn(PG_FUNCTION_ARGS)
 	if (scratch != stack_scratch)
 		pfree(scratch);
 	PG_RETURN_MOMENTS_P(m);
+}
+
+/*
+ * moments_of([weight float8,] VARIADIC "any"): the same state from separate
+ * float8 arguments, which spares the per-row array construction of
+ * moments(ARRAY[...]) (measurable: ~0.3 s per 5M rows at k = 11).  The
+ * variables are named x1 .. xk; rename() attaches names afterwards.
+ * first_var is the SQL argument number of the first variable (1-based, the
+ * state is argument 0).
+ */
+static Datum
+moments_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
+{
+	MemoryContext aggcontext,
+				old;
+	MomentsState *m;
+	int			k = PG_NARGS() - first_var;
+	double		w = 1.0;
+	double		stack_x[STACK_K];
+	double		stack_scratch[6 * STACK_K];
+	double	   *x,
+			   *scratch;
+	int			i;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("moments_of transition function called in non-aggregate context")));
+	m = PG_ARGISNULL(0) ? NULL : (MomentsState *) PG_GETARG_POINTER(0);
+	if (m == NULL)
+	{
+		/* argument types are fixed for the call site: check them once */
+		for (i = first_var; i < PG_NARGS(); i++)
+			if (get_fn_expr_argtype(fcinfo->flinfo, i) != FLOAT8OID)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("moments_of arguments must be of type double precision"),
+						 errdetail("Argument %d is not, or its type cannot be determined.",
+								   i - first_var + 1),
+						 errhint("Cast each argument to float8, or use moments(ARRAY[...]).")));
+		old = MemoryContextSwitchTo(aggcontext);
+		m = new_state_for_args(fcinfo, k, -1);
+		MemoryContextSwitchTo(old);
+	}
+	if (weighted)
+	{
+		if (PG_ARGISNULL(1))
+			PG_RETURN_MOMENTS_P(m);
+		w = PG_GETARG_FLOAT8(1);
+		if (w < 0.0 || !isfinite(w))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weight must be a non-negative finite number"),
+					 errdetail("The weight is %g.", w)));
+		if (w == 0.0)
+			PG_RETURN_MOMENTS_P(m);
+	}
+	x = k <= STACK_K ? stack_x : palloc(sizeof(double) * k);
+	for (i = 0; i < k; i++)
+	{
+		if (PG_ARGISNULL(first_var + i))
+			PG_RETURN_MOMENTS_P(m);
+		x[i] = PG_GETARG_FLOAT8(first_var + i);
+		if (!isfinite(x[i]))
+			PG_RETURN_MOMENTS_P(m);
+	}
+	scratch = k <= STACK_K ? stack_scratch : palloc(sizeof(double) * 6 * k);
+	moments_add_row(m, x, w, scratch);
+	if (k > STACK_K)
+	{
+		pfree(scratch);
+		pfree(x);
+	}
+	PG_RETURN_MOMENTS_P(m);
+}
+
+Datum
+moments_of_transfn(PG_FUNCTION_ARGS)
+{
+	return moments_of_common(fcinfo, 1, false);
+}
+
+PG_FUNCTION_INFO_V1(moments_of_weighted_transfn);
+Datum
+moments_of_weighted_transfn(PG_FUNCTION_ARGS)
+{
+	return moments_of_common(fcinfo, 2, true);
+}
+
+/* rename(m, names): the same state with new variable names */
+Datum
+moments_rename(PG_FUNCTION_ARGS)
+{
+	MomentsState *m = PG_GETARG_MOMENTS_P(0);
+	int			n;
+	char	  **names = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n, "names");
+	MomentsState *r;
+	MomentsArrays am,
+				ar;
+
+	if (n != m->k)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("names has %d elements but the state has %d variables",
+						n, m->k)));
+	check_unique_names(names, n);
+	r = moments_new(n, (const char *const *) names);
+	moments_arrays(m, &am);
+	moments_arrays(r, &ar);
+	memcpy(ar.ref, am.ref, (char *) am.names - (char *) am.ref);
+	r->flags = m->flags;
+	r->nrows = m->nrows;
+	r->n_hi = m->n_hi;
+	r->n_lo = m->n_lo;
+	PG_RETURN_MOMENTS_P(r);
 }
 
 static void

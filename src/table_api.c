@@ -88,26 +88,30 @@ check_columns(const TableRef *t, char **columns, int ncolumns)
 	}
 }
 
-/* survey_reg.moments(ARRAY[c..]::float8[], ARRAY['c'..]::text[] [, w]) */
+/*
+ * survey_reg.rename(survey_reg.moments_of[_weighted]([w,] c1, ..), names):
+ * the separate-argument aggregate spares a per-row array
+ */
 static void
 append_moments_call(StringInfo sql, char **columns, int ncolumns,
 					const char *weight)
 {
 	int			i;
 
-	appendStringInfoString(sql, "survey_reg.moments(ARRAY[");
+	appendStringInfoString(sql, "survey_reg.rename(");
+	if (weight)
+		appendStringInfo(sql, "survey_reg.moments_of_weighted((%s)::pg_catalog.float8",
+						 quote_identifier(weight));
+	else
+		appendStringInfoString(sql, "survey_reg.moments_of(");
 	for (i = 0; i < ncolumns; i++)
-		appendStringInfo(sql, "%s(%s)::pg_catalog.float8", i ? ", " : "",
-						 quote_identifier(columns[i]));
-	appendStringInfoString(sql, "]::pg_catalog.float8[], ARRAY[");
+		appendStringInfo(sql, "%s(%s)::pg_catalog.float8",
+						 (i || weight) ? ", " : "", quote_identifier(columns[i]));
+	appendStringInfoString(sql, "), ARRAY[");
 	for (i = 0; i < ncolumns; i++)
 		appendStringInfo(sql, "%s%s", i ? ", " : "",
 						 quote_literal_cstr(columns[i]));
-	appendStringInfoString(sql, "]::pg_catalog.text[]");
-	if (weight)
-		appendStringInfo(sql, ", (%s)::pg_catalog.float8",
-						 quote_identifier(weight));
-	appendStringInfoChar(sql, ')');
+	appendStringInfoString(sql, "]::pg_catalog.text[])");
 }
 
 /*

@@ -75,3 +75,27 @@ CREATE FUNCTION survey_reg.table_moments(source text, columns text[],
 	weight text DEFAULT NULL)
 RETURNS survey_reg.moments
 AS 'MODULE_PATHNAME', 'table_moments_sql' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- The same state from separate float8 arguments (no per-row array: the
+-- fast form for wide tables); variables are x1 .. xk until renamed.
+CREATE FUNCTION survey_reg.moments_of_transfn(survey_reg.moments, VARIADIC "any")
+RETURNS survey_reg.moments
+AS 'MODULE_PATHNAME', 'moments_of_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE survey_reg.moments_of(VARIADIC "any") (
+	SFUNC = survey_reg.moments_of_transfn,
+	STYPE = survey_reg.moments,
+	COMBINEFUNC = survey_reg.moments_combinefn,
+	PARALLEL = SAFE
+);
+CREATE FUNCTION survey_reg.moments_of_weighted_transfn(survey_reg.moments, float8, VARIADIC "any")
+RETURNS survey_reg.moments
+AS 'MODULE_PATHNAME', 'moments_of_weighted_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE survey_reg.moments_of_weighted(weight float8, VARIADIC "any") (
+	SFUNC = survey_reg.moments_of_weighted_transfn,
+	STYPE = survey_reg.moments,
+	COMBINEFUNC = survey_reg.moments_combinefn,
+	PARALLEL = SAFE
+);
+CREATE FUNCTION survey_reg.rename(m survey_reg.moments, names text[])
+RETURNS survey_reg.moments
+AS 'MODULE_PATHNAME', 'moments_rename' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
