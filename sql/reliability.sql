@@ -49,7 +49,8 @@ FROM survey_reg.reliability('r5', ARRAY['a', 'b', 'c'], weight => 'w') w,
 	survey_reg.reliability((SELECT survey_reg.moments(ARRAY[a, b, c])
 		FROM r5, generate_series(1, w::int))) rep;
 
--- GROUP BY: one alpha per group (group 2 has 2 rows)
+-- GROUP BY: one alpha per group; the aggregate reports a negative alpha
+-- without a NOTICE (reliability(m) gives the NOTICE)
 SELECT id <= 3 AS first_half, round(survey_reg.cronbach_alpha(ARRAY[a, b, c])::numeric, 10) AS alpha
 FROM r5 GROUP BY 1 ORDER BY 1;
 
@@ -65,7 +66,9 @@ SELECT * FROM survey_reg.reliability((SELECT survey_reg.moments(ARRAY[a, b, c])
 	FROM r5 WHERE id = 1));
 SELECT item, mean, sd, alpha_if_deleted FROM survey_reg.item_total(
 	(SELECT survey_reg.moments(ARRAY[a, b, c]) FROM r5 WHERE id = 1));
+-- the aggregate gives NULL without a message, as stddev_samp() does
 SELECT survey_reg.cronbach_alpha(ARRAY[a, b, c]) FROM r5 WHERE id = 1;
+SELECT stddev_samp(a) FROM r5 WHERE id = 1;
 -- no rows at all: the aggregate is NULL, like avg()
 SELECT survey_reg.cronbach_alpha(ARRAY[a, b, c]) FROM r5 WHERE false;
 

@@ -15,6 +15,7 @@
  *     lambda 6 (SPSS prints them as system-missing);
  *   - a Heywood case in the factor model behind omega: the value, with a
  *     NOTICE.
+ * The cronbach_alpha aggregate applies the same rules silently (DEBUG1).
  * A state of fewer than two variables is an error: it is not a scale.
  */
 #include "survey_reg.h"
@@ -46,7 +47,8 @@ require_items(const MomentsState *m, const char *analysis)
 
 /* NOTICE naming the zero-variance items, which are left out */
 static void
-notice_zero_variance(const MomentsState *m, const dd *C, const char *analysis)
+notice_zero_variance(const MomentsState *m, const dd *C, const char *analysis,
+					 int elevel)
 {
 	StringInfoData buf;
 	int			i,
@@ -61,21 +63,24 @@ notice_zero_variance(const MomentsState *m, const dd *C, const char *analysis)
 			count++;
 		}
 	if (count > 0)
-		ereport(NOTICE,
+		ereport(elevel,
 				(errmsg("%s: %d item%s with zero variance left out of the scale",
 						analysis, count, count > 1 ? "s" : ""),
 				 errdetail("Zero variance: %s.", buf.data)));
 	pfree(buf.data);
 }
 
-/* NOTICEs for the scale's status; true if the statistics are defined */
+/*
+ * Messages (at elevel: NOTICE, or DEBUG1 for the aggregate) for the scale's
+ * status; true if the statistics are defined
+ */
 static bool
 notice_status(const MomentsState *m, const dd *C, int status, double n,
-			  double alpha, const char *analysis)
+			  double alpha, const char *analysis, int elevel)
 {
 	if (status == REL_FEW_ROWS)
 	{
-		ereport(NOTICE,
+		ereport(elevel,
 				(errmsg("%s: fewer than two complete rows, statistics are NULL",
 						analysis),
 				 errdetail_plural("The state has %lld complete row, N = %g (sum of weights).",
@@ -84,16 +89,16 @@ notice_status(const MomentsState *m, const dd *C, int status, double n,
 								  (long long) m->nrows, n)));
 		return false;
 	}
-	notice_zero_variance(m, C, analysis);
+	notice_zero_variance(m, C, analysis, elevel);
 	if (status == REL_FEW_ITEMS)
 	{
-		ereport(NOTICE,
+		ereport(elevel,
 				(errmsg("%s: fewer than two items have non-zero variance, statistics are NULL",
 						analysis)));
 		return false;
 	}
 	if (alpha < 0.0)
-		ereport(NOTICE,
+		ereport(elevel,
 				(errmsg("%s: alpha is negative (%.4f) because the average inter-item covariance is negative",
 						analysis, alpha),
 				 errdetail("This violates the reliability model's assumptions."),
@@ -168,7 +173,7 @@ reliability_state(PG_FUNCTION_ARGS)
 	values[0] = Int32GetDatum(sc.k);
 	nulls[0] = false;
 	put_float(values, nulls, 1, sc.n);
-	if (notice_status(m, C, sc.status, sc.n, sc.alpha, "reliability"))
+	if (notice_status(m, C, sc.status, sc.n, sc.alpha, "reliability", NOTICE))
 	{
 		put_float(values, nulls, 2, sc.alpha);
 		put_float(values, nulls, 3, sc.std_alpha);
@@ -222,7 +227,7 @@ item_total_state(PG_FUNCTION_ARGS)
 	C = state_centered(m, &mean);
 	items = palloc(sizeof(RelItem) * m->k);
 	analyze(m, C, mean, 0, &sc, items);
-	defined = notice_status(m, C, sc.status, sc.n, sc.alpha, "item_total");
+	defined = notice_status(m, C, sc.status, sc.n, sc.alpha, "item_total", NOTICE);
 	if (defined && !sc.smc_ok)
 		ereport(NOTICE,
 				(errmsg("item_total: the inter-item correlation matrix is singular, squared_multiple_r is NULL")));
@@ -252,7 +257,13 @@ item_total_state(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* finalfunc of cronbach_alpha(items float8[]): O(k^2), no factor model */
+/*
+ * finalfunc of cronbach_alpha(items float8[]): O(k^2), no factor model.
+ * Same rules as reliability(m), but like PostgreSQL's own aggregates
+ * (stddev_samp, corr) it says nothing when the value is NULL: with GROUP BY
+ * a NOTICE per small group would drown the output.  The messages are
+ * logged at DEBUG1; reliability(m) gives them as NOTICEs.
+ */
 Datum
 cronbach_alpha_final(PG_FUNCTION_ARGS)
 {
@@ -269,7 +280,7 @@ cronbach_alpha_final(PG_FUNCTION_ARGS)
 	C = state_centered(m, NULL);
 	alpha = rel_alpha(m->k, C, moments_n(m), m->nrows, &status, &k_zero);
 	if (!notice_status(m, C, status, dd_to_double(moments_n(m)), alpha,
-					   "cronbach_alpha") || isnan(alpha))
+					   "cronbach_alpha", DEBUG1) || isnan(alpha))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(alpha);
 }
