@@ -89,3 +89,15 @@ SELECT variable FROM survey_reg.describe(
 	(SELECT survey_reg.rename(survey_reg.moments_of(a, b), ARRAY['first', 'second']) FROM m_rows));
 SELECT survey_reg.moments_of(a, g) FROM m_rows;
 SELECT survey_reg.rename(survey_reg.moments_of(a, b), ARRAY['only']) FROM m_rows;
+
+-- huge values: SDs and correlations survive 1e150; third and fourth powers
+-- overflow, so skewness and kurtosis are NULL; beyond ~1e154 the sums of
+-- squares overflow and that is an error, never a silent Infinity
+SELECT variable, mean, sd, skewness, kurtosis FROM survey_reg.describe(
+	(SELECT survey_reg.moments(ARRAY[x * 1e150, x]) FROM generate_series(1, 10) x));
+SELECT var1, var2, r FROM survey_reg.correlations(
+	(SELECT survey_reg.moments(ARRAY[x * 1e150, x]) FROM generate_series(1, 10) x));
+SELECT survey_reg.moments(ARRAY[x * 1e160]) FROM generate_series(1, 10) x;
+-- weights up to 1e15
+SELECT variable, n, mean FROM survey_reg.describe(
+	(SELECT survey_reg.moments(ARRAY[x], NULL, 1e15) FROM generate_series(1, 10) x));

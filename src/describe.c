@@ -26,6 +26,7 @@ describe_emit(ReturnSetInfo *rsinfo, const MomentsState *m)
 	dd			n = moments_n(m);
 	double		nd = dd_to_double(n);
 	bool		summary = (m->flags & MOMENTS_FLAG_SUMMARY) != 0;
+	bool		shape = (m->flags & (MOMENTS_FLAG_SUMMARY | MOMENTS_FLAG_NO_SHAPE)) == 0;
 	int			i;
 
 	moments_arrays(m, &a);
@@ -60,7 +61,7 @@ describe_emit(ReturnSetInfo *rsinfo, const MomentsState *m)
 			values[3] = Float8GetDatum(dd_to_double(dd_sqrt(var)));
 			nulls[3] = false;
 		}
-		if (!summary && c2.hi > 0)
+		if (shape && c2.hi > 0)
 		{
 			/* g1 = m3 / m2^1.5 and g2 = m4 / m2^2 - 3, population moments */
 			dd			m2 = dd_div(c2, n);
@@ -100,7 +101,8 @@ pearson_r(const dd *C, int k, int i, int j)
 		return cii.hi > 0 ? 1.0 : NAN;
 	if (!(cii.hi > 0) || !(cjj.hi > 0))
 		return NAN;
-	return dd_to_double(dd_div(C[i * k + j], dd_sqrt(dd_mul(cii, cjj))));
+	/* sqrt of each first: the product of two large sums could overflow */
+	return dd_to_double(dd_div(C[i * k + j], dd_mul(dd_sqrt(cii), dd_sqrt(cjj))));
 }
 
 /* two-sided p of r on N - 2 df, as R's cor.test */

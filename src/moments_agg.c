@@ -91,6 +91,17 @@ moments_require_data(const MomentsState *m, const char *analysis)
 				 errdetail("This state was built from summary statistics by moments_from_matrix.")));
 }
 
+/* the values were too large: the sums overflowed double precision */
+static void
+overflow_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("value out of range: sums of squares overflow in survey_reg.moments"),
+			 errdetail("Products of deviations from the first row exceed the double precision range (about 1e308)."),
+			 errhint("Rescale the variables.")));
+}
+
 static void
 check_unique_names(char **names, int k)
 {
@@ -155,9 +166,22 @@ check_names_unchanged(FunctionCallInfo fcinfo, MomentsState *m)
 	if (PG_NARGS() < 3)
 		return;
 	if (PG_ARGISNULL(2))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("names changed within one aggregate")));
+	{
+		/* NULL names mean x1 .. xk, as on the first row */
+		for (i = 0; i < m->k; i++)
+		{
+			char		buf[32];
+
+			snprintf(buf, sizeof(buf), "x%d", i + 1);
+			if (strcmp(buf, moments_name(m, i)) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("names changed within one aggregate"),
+						 errdetail("Variable %d was \"%s\" and is now unnamed.",
+								   i + 1, moments_name(m, i))));
+		}
+		return;
+	}
 	arr = PG_GETARG_ARRAYTYPE_P(2);
 	h = moments_hash_bytes(arr, VARSIZE(arr));
 	if (h == m->names_arg_hash && h != 0)
@@ -254,7 +278,8 @@ moments_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_MOMENTS_P(m);
 
 	scratch = k <= STACK_K ? stack_scratch : palloc(sizeof(double) * 6 * k);
-	moments_add_row(m, x, w, scratch);
+	if (moments_add_row(m, x, w, scratch) != 0)
+		overflow_error();
 	if (scratch != stack_scratch)
 		pfree(scratch);
 	PG_RETURN_MOMENTS_P(m);
@@ -325,7 +350,8 @@ moments_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 			PG_RETURN_MOMENTS_P(m);
 	}
 	scratch = k <= STACK_K ? stack_scratch : palloc(sizeof(double) * 6 * k);
-	moments_add_row(m, x, w, scratch);
+	if (moments_add_row(m, x, w, scratch) != 0)
+		overflow_error();
 	if (k > STACK_K)
 	{
 		pfree(scratch);
@@ -407,7 +433,8 @@ moments_combinefn(PG_FUNCTION_ARGS)
 		memcpy(copy, a, VARSIZE(a));
 		a = copy;
 	}
-	moments_merge(a, b);
+	if (moments_merge(a, b) != 0)
+		overflow_error();
 	PG_RETURN_MOMENTS_P(a);
 }
 

@@ -9,9 +9,9 @@
  * only error left is the rounding of the inputs themselves.
  *
  * Algorithms: Dekker (1971) and Knuth TAOCP vol. 2, as in Hida, Li & Bailey's
- * QD library.  No FMA is assumed (Debian's x86-64 baseline has none), so the
- * exact product uses Veltkamp splitting.  These routines rely on strict IEEE
- * double evaluation: the build must not use -ffast-math.
+ * QD library.  These routines rely on strict IEEE double evaluation: the
+ * build must not use -ffast-math or contract a*b+c into FMA behind our back
+ * (-ffp-contract=off).
  *
  * Pure C, no PostgreSQL headers.
  */
@@ -71,19 +71,19 @@ dd_split(double a, double *hi, double *lo)
 	*lo = a - *hi;
 }
 
-/* a * b exactly, as p + e (Dekker's TwoProduct) */
+/*
+ * a * b exactly, as p + e.  C99's fma() is exact on every platform (in
+ * hardware where the CPU has it, in software otherwise) and, unlike Dekker's
+ * splitting, does not overflow for |a| or |b| above ~1e300.  The per-row
+ * kernel in moments_core.c has its own split-based build for CPUs without
+ * FMA; both give the same bits.
+ */
 static inline double
 two_prod(double a, double b, double *e)
 {
 	double		p = a * b;
-	double		ah,
-				al,
-				bh,
-				bl;
 
-	dd_split(a, &ah, &al);
-	dd_split(b, &bh, &bl);
-	*e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+	*e = fma(a, b, -p);
 	return p;
 }
 

@@ -231,6 +231,39 @@ cpu_has_fma(void)
 }
 #endif
 
+/* third and fourth power sums overflowed: give up skewness and kurtosis */
+static void
+drop_shape(MomentsState *m, MomentsArrays *a)
+{
+	size_t		k = (size_t) m->k;
+
+	memset(a->s3_hi, 0, sizeof(double) * 4 * k);	/* s3_hi .. s4_lo */
+	m->flags |= MOMENTS_FLAG_NO_SHAPE;
+}
+
+/*
+ * Any non-finite n, s1 or s2 sum?  By Cauchy-Schwarz the off-diagonal
+ * cross-products are bounded by the diagonal ones, so checking n, s1 and
+ * the diagonal (O(k)) suffices, except for lo parts, which can only be
+ * non-finite when a hi part is.
+ */
+static int
+first_order_overflow(const MomentsState *m, const MomentsArrays *a)
+{
+	int			k = m->k;
+	int			bad = !isfinite(m->n_hi);
+	int			i;
+
+	for (i = 0; i < k; i++)
+	{
+		double		s2 = a->s2_hi[moments_tri(k, i, i)];
+
+		bad |= !isfinite(a->s1_hi[i]) | !isfinite(s2)
+			| !isfinite(a->s2_lo[moments_tri(k, i, i)]);
+	}
+	return bad;
+}
+
 /* hi/lo += a (dd), lazily as in the pair loop */
 static inline void
 lazy_add(double *hi, double *lo, dd a)
@@ -245,7 +278,7 @@ lazy_add(double *hi, double *lo, dd a)
  * The hot path.  For each variable, b = d = x - ref (exact dd) and
  * a = w d (dd); each pair adds the exact product a_i b_j to s2.
  */
-void
+int
 moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 {
 	MomentsArrays a;
@@ -258,6 +291,7 @@ moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 	double	   *restrict al = scratch + 5 * k;
 	int			i;
 	double		e;
+	int			shape_ok = 1;
 
 	moments_arrays(m, &a);
 
@@ -302,9 +336,15 @@ moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 		double		wd2 = w * d2;
 
 		lazy_add(&a.s1_hi[i], &a.s1_lo[i], dd_make(ah[i], al[i]));
+		if (m->flags & MOMENTS_FLAG_NO_SHAPE)
+			continue;
 		lazy_add(&a.s3_hi[i], &a.s3_lo[i], dd_from(wd2 * bh[i]));
 		lazy_add(&a.s4_hi[i], &a.s4_lo[i], dd_from(wd2 * d2));
+		shape_ok &= isfinite(a.s3_hi[i]) & isfinite(a.s4_hi[i])
+			& isfinite(a.s3_lo[i]) & isfinite(a.s4_lo[i]);
 	}
+	if (!shape_ok)
+		drop_shape(m, &a);
 
 	/* s2: O(k^2), the loop that matters */
 #ifdef HAVE_FMA_KERNEL
@@ -314,6 +354,7 @@ moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 #endif
 		add_pairs_generic(k, a.s2_hi, a.s2_lo, ah, al, bh, bl, bhh, bhl);
 	m->nrows++;
+	return first_order_overflow(m, &a) ? -1 : 0;
 }
 
 int
@@ -350,7 +391,7 @@ put_dd(double *hi, double *lo, size_t i, dd v)
  *   S3' = S3 + 3 delta S2_ii + 3 delta^2 S1 + n delta^3
  *   S4' = S4 + 4 delta S3 + 6 delta^2 S2_ii + 4 delta^3 S1 + n delta^4
  */
-void
+int
 moments_merge(MomentsState *dst, const MomentsState *src)
 {
 	MomentsArrays ad,
@@ -361,7 +402,7 @@ moments_merge(MomentsState *dst, const MomentsState *src)
 				j;
 
 	if (src->nrows == 0)
-		return;
+		return 0;
 	moments_arrays(dst, &ad);
 	moments_arrays(src, &as);
 	if (dst->nrows == 0)
@@ -372,7 +413,7 @@ moments_merge(MomentsState *dst, const MomentsState *src)
 		dst->n_lo = src->n_lo;
 		dst->nrows = src->nrows;
 		dst->flags |= src->flags;
-		return;
+		return 0;
 	}
 
 	for (i = 0; i < k; i++)
@@ -432,6 +473,19 @@ moments_merge(MomentsState *dst, const MomentsState *src)
 	}
 	dst->nrows += src->nrows;
 	dst->flags |= src->flags;
+	if (dst->flags & MOMENTS_FLAG_NO_SHAPE)
+		drop_shape(dst, &ad);
+	else
+	{
+		for (i = 0; i < k; i++)
+			if (!isfinite(ad.s3_hi[i]) || !isfinite(ad.s4_hi[i])
+				|| !isfinite(ad.s3_lo[i]) || !isfinite(ad.s4_lo[i]))
+			{
+				drop_shape(dst, &ad);
+				break;
+			}
+	}
+	return first_order_overflow(dst, &ad) ? -1 : 0;
 }
 
 static void

@@ -24,7 +24,12 @@
  * covariances are known, third and fourth moments and the range are not.
  */
 #define MOMENTS_FLAG_SUMMARY	1
-#define MOMENTS_FLAGS_ALL		MOMENTS_FLAG_SUMMARY
+/*
+ * The third or fourth power sums overflowed (|x - reference| beyond ~1e77):
+ * skewness and kurtosis are unavailable, everything else is intact.
+ */
+#define MOMENTS_FLAG_NO_SHAPE	2
+#define MOMENTS_FLAGS_ALL		(MOMENTS_FLAG_SUMMARY | MOMENTS_FLAG_NO_SHAPE)
 
 typedef struct MomentsState
 {
@@ -83,14 +88,19 @@ extern uint64_t moments_hash_bytes(const void *p, size_t len);
 
 /*
  * Add one row x[k] with weight w (> 0, finite; caller checks) and x finite.
- * scratch must hold 6 * k doubles.
+ * scratch must hold 6 * k doubles.  Returns 0, or -1 if a first- or
+ * second-order sum overflowed (the values are too large for double); the
+ * state must then be discarded.
  */
-extern void moments_add_row(MomentsState *m, const double *x, double w,
+extern int	moments_add_row(MomentsState *m, const double *x, double w,
 							double *scratch);
 
-/* dst += src; both must be over the same variables (moments_same_vars) */
+/*
+ * dst += src; both must be over the same variables (moments_same_vars).
+ * Returns 0, or -1 on overflow as moments_add_row.
+ */
 extern int	moments_same_vars(const MomentsState *a, const MomentsState *b);
-extern void moments_merge(MomentsState *dst, const MomentsState *src);
+extern int	moments_merge(MomentsState *dst, const MomentsState *src);
 
 /* bring every dd to canonical (normalized) form; output and equality use it */
 extern void moments_normalize(MomentsState *m);
