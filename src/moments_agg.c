@@ -22,6 +22,7 @@ PG_FUNCTION_INFO_V1(moments_transfn);
 PG_FUNCTION_INFO_V1(moments_of_transfn);
 PG_FUNCTION_INFO_V1(moments_rename);
 PG_FUNCTION_INFO_V1(moments_combinefn);
+PG_FUNCTION_INFO_V1(moments_finalfn);
 PG_FUNCTION_INFO_V1(moments_from_matrix);
 
 #define STACK_K 64				/* scratch on the stack up to this k */
@@ -92,8 +93,8 @@ moments_require_data(const MomentsState *m, const char *analysis)
 }
 
 /* the values were too large: the sums overflowed double precision */
-static void
-overflow_error(void)
+void
+moments_overflow_error(void)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -278,8 +279,7 @@ moments_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_MOMENTS_P(m);
 
 	scratch = k <= STACK_K ? stack_scratch : palloc(sizeof(double) * 6 * k);
-	if (moments_add_row(m, x, w, scratch) != 0)
-		overflow_error();
+	moments_add_row(m, x, w, scratch);
 	if (scratch != stack_scratch)
 		pfree(scratch);
 	PG_RETURN_MOMENTS_P(m);
@@ -350,8 +350,7 @@ moments_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 			PG_RETURN_MOMENTS_P(m);
 	}
 	scratch = k <= STACK_K ? stack_scratch : palloc(sizeof(double) * 6 * k);
-	if (moments_add_row(m, x, w, scratch) != 0)
-		overflow_error();
+	moments_add_row(m, x, w, scratch);
 	if (k > STACK_K)
 	{
 		pfree(scratch);
@@ -434,8 +433,36 @@ moments_combinefn(PG_FUNCTION_ARGS)
 		a = copy;
 	}
 	if (moments_merge(a, b) != 0)
-		overflow_error();
+		moments_overflow_error();
 	PG_RETURN_MOMENTS_P(a);
+}
+
+/*
+ * Final function of every moments aggregate: the overflow check that the
+ * transition function leaves out of the per-row path.  Read-only: a state
+ * whose shape sums overflowed is copied before they are dropped.
+ */
+Datum
+moments_finalfn(PG_FUNCTION_ARGS)
+{
+	MomentsState *m;
+	int			r;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	m = PG_GETARG_MOMENTS_P(0);
+	r = moments_check(m);
+	if (r < 0)
+		moments_overflow_error();
+	if (r > 0)
+	{
+		MomentsState *copy = palloc(VARSIZE(m));
+
+		memcpy(copy, m, VARSIZE(m));
+		moments_finish(copy);
+		m = copy;
+	}
+	PG_RETURN_MOMENTS_P(m);
 }
 
 /*

@@ -43,8 +43,11 @@ Datum
 moments_out(PG_FUNCTION_ARGS)
 {
 	MomentsState *m = PG_GETARG_MOMENTS_P(0);
+	char	   *text = moments_to_text(m, palloc0_size);
 
-	PG_RETURN_CSTRING(moments_to_text(m, palloc0_size));
+	if (text == NULL)
+		moments_overflow_error();
+	PG_RETURN_CSTRING(text);
 }
 
 /*
@@ -54,13 +57,19 @@ moments_out(PG_FUNCTION_ARGS)
 Datum
 moments_send(PG_FUNCTION_ARGS)
 {
-	MomentsState *m = PG_GETARG_MOMENTS_P(0);
+	MomentsState *in = PG_GETARG_MOMENTS_P(0);
+	MomentsState *m = palloc(VARSIZE(in));
 	MomentsArrays a;
 	StringInfoData buf;
 	size_t		ndoubles,
 				i;
 	int			v;
 
+	/* the canonical form, as the text output prints it */
+	memcpy(m, in, VARSIZE(in));
+	if (moments_finish(m) != 0)
+		moments_overflow_error();
+	moments_normalize(m);
 	moments_arrays(m, &a);
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, m->version);

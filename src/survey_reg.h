@@ -19,6 +19,9 @@
 /* moments_agg.c: a new empty state over the given names */
 extern MomentsState *moments_new(int k, const char *const *names);
 
+/* moments_agg.c: ERROR for sums that overflowed double precision */
+extern void moments_overflow_error(void) pg_attribute_noreturn();
+
 /* moments_agg.c: index of a variable by name, or -1 */
 extern int	moments_find(const MomentsState *m, const char *name);
 

@@ -160,19 +160,19 @@ moments_hash_bytes(const void *p, size_t len)
  * the same rounded product, so they give identical bits: a state does not
  * depend on the CPU that built it.
  */
-#define PAIR_LOOP(TWO_PROD_ERR) \
+#define PAIR_LOOP(TWO_PROD_ERR, SPLIT_A) \
 	do { \
 		size_t		t_ = 0; \
 		for (int i_ = 0; i_ < k; i_++) \
 		{ \
 			const double ahi = ah[i_]; \
 			const double ali = al[i_]; \
-			double		ahh, \
-						ahl; \
+			double		ahh = 0, \
+						ahl = 0; \
 			double	   *restrict sh = shi + t_; \
 			double	   *restrict sl = slo + t_; \
 			const int	len = k - i_; \
-			dd_split(ahi, &ahh, &ahl); \
+			SPLIT_A; \
 			(void) ahh; (void) ahl; \
 			for (int j_ = 0; j_ < len; j_++) \
 			{ \
@@ -194,12 +194,18 @@ moments_hash_bytes(const void *p, size_t len)
 #define DEKKER_ERR(j) \
 	(((ahh * bhh[j] - p) + ahh * bhl[j] + ahl * bhh[j]) + ahl * bhl[j])
 
+/* scratch: bhh and bhl, 2 k doubles */
 static void
 add_pairs_generic(int k, double *restrict shi, double *restrict slo,
 				  const double *ah, const double *al, const double *bh,
-				  const double *bl, const double *bhh, const double *bhl)
+				  const double *bl, double *restrict scratch)
 {
-	PAIR_LOOP(DEKKER_ERR);
+	double	   *restrict bhh = scratch;
+	double	   *restrict bhl = scratch + k;
+
+	for (int i = 0; i < k; i++)
+		dd_split(bh[i], &bhh[i], &bhl[i]);
+	PAIR_LOOP(DEKKER_ERR, dd_split(ahi, &ahh, &ahl));
 }
 
 #if defined(__GNUC__) && defined(__x86_64__)
@@ -210,11 +216,9 @@ __attribute__((target("avx2,fma")))
 static void
 add_pairs_fma(int k, double *restrict shi, double *restrict slo,
 			  const double *ah, const double *al, const double *bh,
-			  const double *bl, const double *bhh, const double *bhl)
+			  const double *bl)
 {
-	(void) bhh;
-	(void) bhl;
-	PAIR_LOOP(FMA_ERR);
+	PAIR_LOOP(FMA_ERR, (void) 0);
 }
 
 static int
@@ -241,57 +245,81 @@ drop_shape(MomentsState *m, MomentsArrays *a)
 	m->flags |= MOMENTS_FLAG_NO_SHAPE;
 }
 
-/*
- * Any non-finite n, s1 or s2 sum?  By Cauchy-Schwarz the off-diagonal
- * cross-products are bounded by the diagonal ones, so checking n, s1 and
- * the diagonal (O(k)) suffices, except for lo parts, which can only be
- * non-finite when a hi part is.
- */
 static int
-first_order_overflow(const MomentsState *m, const MomentsArrays *a)
+all_finite_array(const double *v, size_t len)
 {
-	int			k = m->k;
-	int			bad = !isfinite(m->n_hi);
-	int			i;
+	int			ok = 1;
+	size_t		i;
 
-	for (i = 0; i < k; i++)
+	for (i = 0; i < len; i++)
+		ok &= isfinite(v[i]);
+	return ok;
+}
+
+/*
+ * Overflow is checked once per state, not on every row: Infinity and NaN
+ * propagate through the lazy sums, so nothing is lost by checking late.
+ * Returns 0 when all is finite, 1 when only third or fourth power sums are
+ * not (skewness and kurtosis must be dropped), -1 when a first- or
+ * second-order sum is not (the values are too large for double precision).
+ */
+int
+moments_check(const MomentsState *m)
+{
+	MomentsArrays a;
+	size_t		k = (size_t) m->k;
+	size_t		pairs = k * (k + 1) / 2;
+
+	moments_arrays(m, &a);
+	if (!isfinite(m->n_hi) || !isfinite(m->n_lo)
+		|| !all_finite_array(a.s1_hi, 2 * k)
+		|| !all_finite_array(a.s2_hi, 2 * pairs))
+		return -1;
+	if (!(m->flags & MOMENTS_FLAG_NO_SHAPE) && !all_finite_array(a.s3_hi, 4 * k))
+		return 1;
+	return 0;
+}
+
+int
+moments_finish(MomentsState *m)
+{
+	int			r = moments_check(m);
+
+	if (r == 1)
 	{
-		double		s2 = a->s2_hi[moments_tri(k, i, i)];
+		MomentsArrays a;
 
-		bad |= !isfinite(a->s1_hi[i]) | !isfinite(s2)
-			| !isfinite(a->s2_lo[moments_tri(k, i, i)]);
+		moments_arrays(m, &a);
+		drop_shape(m, &a);
 	}
-	return bad;
+	return r < 0 ? -1 : 0;
 }
 
 /* hi/lo += a (dd), lazily as in the pair loop */
 static inline void
-lazy_add(double *hi, double *lo, dd a)
+lazy_add(double *hi, double *lo, double a_hi, double a_lo)
 {
 	double		e;
 
-	*hi = two_sum(*hi, a.hi, &e);
-	*lo += e + a.lo;
+	*hi = two_sum(*hi, a_hi, &e);
+	*lo += e + a_lo;
 }
 
 /*
  * The hot path.  For each variable, b = d = x - ref (exact dd) and
  * a = w d (dd); each pair adds the exact product a_i b_j to s2.
  */
-int
+void
 moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 {
 	MomentsArrays a;
 	const int	k = m->k;
+	const int	shape = !(m->flags & MOMENTS_FLAG_NO_SHAPE);
 	double	   *restrict bh = scratch;
 	double	   *restrict bl = scratch + k;
-	double	   *restrict bhh = scratch + 2 * k;	/* split of bh */
-	double	   *restrict bhl = scratch + 3 * k;
-	double	   *restrict ah = scratch + 4 * k;
-	double	   *restrict al = scratch + 5 * k;
+	double	   *restrict ah = scratch + 2 * k;
+	double	   *restrict al = scratch + 3 * k;
 	int			i;
-	double		e;
-	int			shape_ok = 1;
 
 	moments_arrays(m, &a);
 
@@ -302,10 +330,13 @@ moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 		memcpy(a.max, x, sizeof(double) * k);
 	}
 
+	lazy_add(&m->n_hi, &m->n_lo, w, 0.0);
 	for (i = 0; i < k; i++)
 	{
+		double		d2,
+					wd2;
+
 		bh[i] = two_sum(x[i], -a.ref[i], &bl[i]);
-		dd_split(bh[i], &bhh[i], &bhl[i]);
 		if (w == 1.0)
 		{
 			ah[i] = bh[i];
@@ -313,48 +344,38 @@ moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 		}
 		else
 		{
+			double		e;
+
 			ah[i] = two_prod(w, bh[i], &e);
 			al[i] = e + w * bl[i];
 		}
-		if (x[i] < a.min[i])
-			a.min[i] = x[i];
-		if (x[i] > a.max[i])
-			a.max[i] = x[i];
-	}
+		a.min[i] = x[i] < a.min[i] ? x[i] : a.min[i];
+		a.max[i] = x[i] > a.max[i] ? x[i] : a.max[i];
+		lazy_add(&a.s1_hi[i], &a.s1_lo[i], ah[i], al[i]);
 
-	/* n, s1, s3, s4: O(k) */
-	lazy_add(&m->n_hi, &m->n_lo, dd_from(w));
-	for (i = 0; i < k; i++)
-	{
 		/*
 		 * Third and fourth powers only feed skewness and kurtosis: each term
 		 * is rounded once (relative 3e-16) and summed without loss, which
 		 * keeps those within ~1e-14 for any reference row within a few
 		 * hundred SDs of the mean; exact products are kept for s1 and s2.
 		 */
-		double		d2 = bh[i] * bh[i];
-		double		wd2 = w * d2;
-
-		lazy_add(&a.s1_hi[i], &a.s1_lo[i], dd_make(ah[i], al[i]));
-		if (m->flags & MOMENTS_FLAG_NO_SHAPE)
-			continue;
-		lazy_add(&a.s3_hi[i], &a.s3_lo[i], dd_from(wd2 * bh[i]));
-		lazy_add(&a.s4_hi[i], &a.s4_lo[i], dd_from(wd2 * d2));
-		shape_ok &= isfinite(a.s3_hi[i]) & isfinite(a.s4_hi[i])
-			& isfinite(a.s3_lo[i]) & isfinite(a.s4_lo[i]);
+		if (shape)
+		{
+			d2 = bh[i] * bh[i];
+			wd2 = w * d2;
+			lazy_add(&a.s3_hi[i], &a.s3_lo[i], wd2 * bh[i], 0.0);
+			lazy_add(&a.s4_hi[i], &a.s4_lo[i], wd2 * d2, 0.0);
+		}
 	}
-	if (!shape_ok)
-		drop_shape(m, &a);
 
 	/* s2: O(k^2), the loop that matters */
 #ifdef HAVE_FMA_KERNEL
 	if (cpu_has_fma())
-		add_pairs_fma(k, a.s2_hi, a.s2_lo, ah, al, bh, bl, bhh, bhl);
+		add_pairs_fma(k, a.s2_hi, a.s2_lo, ah, al, bh, bl);
 	else
 #endif
-		add_pairs_generic(k, a.s2_hi, a.s2_lo, ah, al, bh, bl, bhh, bhl);
+		add_pairs_generic(k, a.s2_hi, a.s2_lo, ah, al, bh, bl, scratch + 4 * k);
 	m->nrows++;
-	return first_order_overflow(m, &a) ? -1 : 0;
 }
 
 int
@@ -475,17 +496,7 @@ moments_merge(MomentsState *dst, const MomentsState *src)
 	dst->flags |= src->flags;
 	if (dst->flags & MOMENTS_FLAG_NO_SHAPE)
 		drop_shape(dst, &ad);
-	else
-	{
-		for (i = 0; i < k; i++)
-			if (!isfinite(ad.s3_hi[i]) || !isfinite(ad.s4_hi[i])
-				|| !isfinite(ad.s3_lo[i]) || !isfinite(ad.s4_lo[i]))
-			{
-				drop_shape(dst, &ad);
-				break;
-			}
-	}
-	return first_order_overflow(dst, &ad) ? -1 : 0;
+	return moments_finish(dst);
 }
 
 static void

@@ -88,12 +88,22 @@ extern uint64_t moments_hash_bytes(const void *p, size_t len);
 
 /*
  * Add one row x[k] with weight w (> 0, finite; caller checks) and x finite.
- * scratch must hold 6 * k doubles.  Returns 0, or -1 if a first- or
- * second-order sum overflowed (the values are too large for double); the
- * state must then be discarded.
+ * scratch must hold 6 * k doubles.  Overflow is not checked per row: call
+ * moments_finish() before the state is used or stored.
  */
-extern int	moments_add_row(MomentsState *m, const double *x, double w,
+extern void moments_add_row(MomentsState *m, const double *x, double w,
 							double *scratch);
+
+/*
+ * Check a state after accumulation: returns 0, or -1 if a first- or
+ * second-order sum overflowed (the values are too large for double; the
+ * state must be discarded).  Overflowed third/fourth power sums set
+ * MOMENTS_FLAG_NO_SHAPE instead.
+ */
+extern int	moments_finish(MomentsState *m);
+
+/* read-only: 0 all finite, 1 shape sums overflowed, -1 overflow */
+extern int	moments_check(const MomentsState *m);
 
 /*
  * dst += src; both must be over the same variables (moments_same_vars).
@@ -122,7 +132,10 @@ extern void moments_central_powers(const MomentsState *m, int i,
 
 /* ---- text form (exact round trip; see moments_text.c) ---- */
 
-/* returns a malloc'ed string via alloc callback */
+/*
+ * Allocator callback; must return zeroed memory.  moments_to_text returns
+ * NULL when the state has overflowed (see moments_finish).
+ */
 typedef void *(*moments_alloc_fn) (size_t size);
 
 extern char *moments_to_text(const MomentsState *m, moments_alloc_fn alloc);

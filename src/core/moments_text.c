@@ -92,6 +92,8 @@ moments_to_text(const MomentsState *m_in, moments_alloc_fn alloc)
 
 	/* print the canonical (normalized) form, leaving the input untouched */
 	memcpy(m, m_in, size);
+	if (moments_finish(m) != 0)
+		return NULL;
 	moments_normalize(m);
 	moments_arrays(m, &a);
 

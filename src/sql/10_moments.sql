@@ -39,22 +39,30 @@ CREATE FUNCTION survey_reg.moments_combinefn(survey_reg.moments, survey_reg.mome
 RETURNS survey_reg.moments
 AS 'MODULE_PATHNAME', 'moments_combinefn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+-- Final function: the overflow check, once per group instead of per row.
+CREATE FUNCTION survey_reg.moments_finalfn(survey_reg.moments)
+RETURNS survey_reg.moments
+AS 'MODULE_PATHNAME', 'moments_finalfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE AGGREGATE survey_reg.moments(vars float8[]) (
 	SFUNC = survey_reg.moments_transfn,
 	STYPE = survey_reg.moments,
 	COMBINEFUNC = survey_reg.moments_combinefn,
+	FINALFUNC = survey_reg.moments_finalfn,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE survey_reg.moments(vars float8[], names text[]) (
 	SFUNC = survey_reg.moments_transfn,
 	STYPE = survey_reg.moments,
 	COMBINEFUNC = survey_reg.moments_combinefn,
+	FINALFUNC = survey_reg.moments_finalfn,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE survey_reg.moments(vars float8[], names text[], weight float8) (
 	SFUNC = survey_reg.moments_transfn,
 	STYPE = survey_reg.moments,
 	COMBINEFUNC = survey_reg.moments_combinefn,
+	FINALFUNC = survey_reg.moments_finalfn,
 	PARALLEL = SAFE
 );
 
@@ -62,6 +70,7 @@ CREATE AGGREGATE survey_reg.merge(survey_reg.moments) (
 	SFUNC = survey_reg.moments_combinefn,
 	STYPE = survey_reg.moments,
 	COMBINEFUNC = survey_reg.moments_combinefn,
+	FINALFUNC = survey_reg.moments_finalfn,
 	PARALLEL = SAFE
 );
 
@@ -85,6 +94,7 @@ CREATE AGGREGATE survey_reg.moments_of(VARIADIC "any") (
 	SFUNC = survey_reg.moments_of_transfn,
 	STYPE = survey_reg.moments,
 	COMBINEFUNC = survey_reg.moments_combinefn,
+	FINALFUNC = survey_reg.moments_finalfn,
 	PARALLEL = SAFE
 );
 CREATE FUNCTION survey_reg.moments_of_weighted_transfn(survey_reg.moments, float8, VARIADIC "any")
@@ -94,6 +104,7 @@ CREATE AGGREGATE survey_reg.moments_of_weighted(weight float8, VARIADIC "any") (
 	SFUNC = survey_reg.moments_of_weighted_transfn,
 	STYPE = survey_reg.moments,
 	COMBINEFUNC = survey_reg.moments_combinefn,
+	FINALFUNC = survey_reg.moments_finalfn,
 	PARALLEL = SAFE
 );
 CREATE FUNCTION survey_reg.rename(m survey_reg.moments, names text[])
