@@ -279,7 +279,8 @@ notice_aliased(const RegFit *rf, const OlsTerm *term, int first, int pos)
 	const RegSpec *spec = rf->spec;
 	int			last = spec->nblocks;
 	char	   *models = first == last ? psprintf("model %d", first)
-		: psprintf("models %d to %d", first, last);
+		: psprintf("models %d %s %d", first, last == first + 1 ? "and" : "to",
+				   last);
 	dd			c2,
 				c3,
 				c4;
@@ -299,11 +300,9 @@ notice_aliased(const RegFit *rf, const OlsTerm *term, int first, int pos)
 		ereport(NOTICE,
 				(errmsg("predictor \"%s\" is aliased in %s, its estimates are NULL",
 						spec->preds[pos], models),
-				 errdetail("It is a linear combination of %s entered before it: its residual sum of squares on them is %.3g of its sum of squares, at most %g counts as zero.",
+				 errdetail("It is a linear combination of %s entered before it: its residual sum of squares on them is at most %g of its sum of squares.",
 						   spec->intercept ? "the intercept and the predictors"
 						   : "the predictors",
-						   /* below zero is rounding */
-						   term->entry_ratio > 0.0 ? term->entry_ratio : 0.0,
 						   OLS_ALIAS_TOL),
 				 errhint("As R's lm reports NA, the predictor is left out of %s; the other estimates are unaffected.",
 						 first == last ? "the model" : "these models")));
@@ -450,6 +449,21 @@ model_summary_emit(ReturnSetInfo *rsinfo, const RegFit *rf)
 		const OlsModel *mod = &rf->fit->models[j];
 		Datum		values[16];
 		bool		nulls[16] = {false};
+		double		f = mod->f;
+		double		f_change = mod->f_change;
+
+		/*
+		 * An exact fit (residual SS 0 with residual df left): the core's
+		 * x / 0 is NaN, but F is infinite, as NIST certifies for Wampler1
+		 * and as the coefficients' t are; 0 / 0 stays NULL.
+		 */
+		if (mod->rss == 0.0 && mod->df_resid > 0.0)
+		{
+			if (isnan(f) && mod->df1 > 0 && mod->r2 > 0.0)
+				f = INFINITY;
+			if (isnan(f_change) && mod->df1_change > 0 && mod->r2_change > 0.0)
+				f_change = INFINITY;
+		}
 
 		values[0] = Int32GetDatum(j + 1);
 		put_float(values, nulls, 1, mod->n);
@@ -458,15 +472,15 @@ model_summary_emit(ReturnSetInfo *rsinfo, const RegFit *rf)
 		put_float(values, nulls, 4, mod->r2);
 		put_float(values, nulls, 5, mod->adj_r2);
 		put_float(values, nulls, 6, mod->resid_sd);
-		put_float(values, nulls, 7, mod->f);
+		put_float(values, nulls, 7, f);
 		values[8] = Int32GetDatum(mod->df1);
 		put_float(values, nulls, 9, mod->df_resid);
-		put_float(values, nulls, 10, p_from_f(mod->f, mod->df1, mod->df_resid));
+		put_float(values, nulls, 10, p_from_f(f, mod->df1, mod->df_resid));
 		put_float(values, nulls, 11, mod->r2_change);
-		put_float(values, nulls, 12, mod->f_change);
+		put_float(values, nulls, 12, f_change);
 		values[13] = Int32GetDatum(mod->df1_change);
 		put_float(values, nulls, 14, mod->df2_change);
-		put_float(values, nulls, 15, p_from_f(mod->f_change, mod->df1_change,
+		put_float(values, nulls, 15, p_from_f(f_change, mod->df1_change,
 											  mod->df2_change));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
