@@ -101,3 +101,10 @@ SELECT survey_reg.moments(ARRAY[x * 1e160]) FROM generate_series(1, 10) x;
 -- weights up to 1e15
 SELECT variable, n, mean FROM survey_reg.describe(
 	(SELECT survey_reg.moments(ARRAY[x], NULL, 1e15) FROM generate_series(1, 10) x));
+
+-- table-name forms: NULL source or variables give no rows (not STRICT,
+-- because weight may be NULL); NULL missing means listwise
+SELECT count(*) FROM survey_reg.describe(NULL::text, ARRAY['a']);
+SELECT count(*) FROM survey_reg.correlations(NULL::text, ARRAY['a', 'b']);
+SELECT count(*) FROM survey_reg.describe('m_rows', NULL::text[]);
+SELECT variable, n FROM survey_reg.describe('m_rows', ARRAY['a', 'b'], NULL);

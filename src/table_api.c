@@ -256,16 +256,22 @@ table_moments_sql(PG_FUNCTION_ARGS)
 Datum
 describe_table(PG_FUNCTION_ARGS)
 {
-	text	   *source = PG_GETARG_TEXT_PP(0);
+	text	   *source;
 	int			n,
 				i;
-	char	  **columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n,
-												 "variables");
-	char	   *missing = missing_arg(fcinfo, 2);
-	char	   *weight = optional_text(fcinfo, 3);
+	char	  **columns;
+	char	   *missing;
+	char	   *weight;
 	ReturnSetInfo *rsinfo;
 
+	/* not STRICT (weight may be NULL): NULL source or variables, no rows */
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return (Datum) 0;
+	source = PG_GETARG_TEXT_PP(0);
+	columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n, "variables");
+	missing = missing_arg(fcinfo, 2);
+	weight = optional_text(fcinfo, 3);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	if (strcmp(missing, "listwise") == 0)
 		describe_emit(rsinfo, table_moments(source, columns, n, weight));
@@ -284,18 +290,24 @@ describe_table(PG_FUNCTION_ARGS)
 Datum
 correlations_table(PG_FUNCTION_ARGS)
 {
-	text	   *source = PG_GETARG_TEXT_PP(0);
+	text	   *source;
 	int			n,
 				i,
 				j;
-	char	  **columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n,
-												 "variables");
-	char	   *missing = missing_arg(fcinfo, 2);
-	char	   *weight = optional_text(fcinfo, 3);
+	char	  **columns;
+	char	   *missing;
+	char	   *weight;
 	ReturnSetInfo *rsinfo;
 	MomentsState **states;
 
+	/* not STRICT (weight may be NULL): NULL source or variables, no rows */
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return (Datum) 0;
+	source = PG_GETARG_TEXT_PP(0);
+	columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n, "variables");
+	missing = missing_arg(fcinfo, 2);
+	weight = optional_text(fcinfo, 3);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	if (strcmp(missing, "listwise") == 0)
 	{
