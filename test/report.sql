@@ -1,0 +1,185 @@
+-- Publication tables and reports on the SYNTHETIC sample survey
+-- (data/sample_survey.csv): the formatted cells carry exactly the numbers
+-- of the analyses they format, frequencies agree with plain SQL counts
+-- (weighted too), the HTML report is self-contained and escapes what it
+-- is given, and nothing depends on the caller's search_path or runs with
+-- more privileges than the caller has.  (Layout in both decimal styles:
+-- sql/report_tables.sql; the rendered HTML: tools/report-tests.sh.)
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS survey_reg;
+SET LOCAL client_min_messages = warning;
+SELECT plan(27);
+
+CREATE TABLE survey (respondent_id int, office_id int, kontorstorrelse float8,
+	follows_up_clients bool, individualisering float8, styring_a float8,
+	styring_b float8, belast_tid float8, belast_krav float8, belast_stor float8,
+	ratio float8, tiltakskunnskap float8, effektiv float8, kjonn float8,
+	alder float8, tilsettingsforhold float8, weight float8);
+\copy survey FROM 'data/sample_survey.csv' WITH (FORMAT csv, HEADER true)
+CREATE VIEW clients AS
+SELECT *, survey_reg.mean_index(ARRAY[styring_a, styring_b]) AS styring,
+	survey_reg.reverse(belast_tid, 0, 3) AS belast_tid_r,
+	survey_reg.reverse(belast_krav, 0, 3) AS belast_krav_r,
+	survey_reg.mean_index(ARRAY[survey_reg.reverse(belast_tid, 0, 3),
+		survey_reg.reverse(belast_krav, 0, 3), belast_stor]) AS arbeidsbelastning
+FROM survey WHERE follows_up_clients;
+
+CREATE TABLE spec AS SELECT 'individualisering'::text AS dep,
+	ARRAY['styring', 'arbeidsbelastning, ratio, kontorstorrelse, tilsettingsforhold',
+		'effektiv, tiltakskunnskap, kjonn, alder'] AS blocks;
+
+-- 1-3: frequencies equal plain counts; the summary rows add up
+SELECT is((SELECT array_agg(row(value, n)::text ORDER BY value)
+		FROM survey_reg.frequencies('clients', 'individualisering') WHERE kind = 'value'),
+	(SELECT array_agg(row(v, c)::text ORDER BY v) FROM (SELECT individualisering AS v, count(*)::float8 AS c
+		FROM clients WHERE individualisering IS NOT NULL GROUP BY 1) x),
+	'frequencies: one row per valid value with its count');
+SELECT is((SELECT array_agg(n ORDER BY kind) FROM survey_reg.frequencies('clients', 'individualisering')
+		WHERE kind <> 'value'),
+	(SELECT ARRAY[count(*) FILTER (WHERE individualisering IS NULL), count(*),
+		count(individualisering)]::float8[] FROM clients),
+	'frequencies: missing, total and valid total are the counts');
+SELECT ok((SELECT abs(max(cumulative_percent) - 100) < 1e-12 AND abs(sum(valid_percent) - 100) < 1e-12
+		AND abs(sum(percent) - (SELECT percent FROM survey_reg.frequencies('clients', 'individualisering')
+			WHERE kind = 'valid_total')) < 1e-12
+	FROM survey_reg.frequencies('clients', 'individualisering') WHERE kind = 'value'),
+	'frequencies: valid percents sum to 100, cumulative ends at 100');
+
+-- 4: weighted counts are sums of weights
+SELECT is((SELECT array_agg(round(n::numeric, 9) ORDER BY value)
+		FROM survey_reg.frequencies('clients', 'individualisering', weight => 'weight') WHERE kind = 'value'),
+	(SELECT array_agg(round(s::numeric, 9) ORDER BY v) FROM (SELECT individualisering AS v, sum(weight) AS s
+		FROM clients WHERE individualisering IS NOT NULL GROUP BY 1) x),
+	'weighted frequencies are sums of weights');
+
+-- 5-7: every cell of the regression table is the formatted analysis
+SELECT is((SELECT array_agg(l.label || ': ' || array_to_string(array_remove(l.cells, ''), ' ') ORDER BY l.row_no)
+		FROM spec, survey_reg.regression_table('clients', dep, blocks) l WHERE l.kind = 'term'),
+	(SELECT array_agg(term || ': ' || cells ORDER BY first_model, o) FROM (
+		SELECT c.term, min(c.model) AS first_model, min(t.o) AS o,
+			string_agg(survey_reg.format_number(c.beta, 3) || survey_reg.stars(c.p), ' ' ORDER BY c.model) AS cells
+		FROM spec, survey_reg.coefficients('clients', dep, blocks) c,
+			unnest(ARRAY['styring', 'arbeidsbelastning', 'ratio', 'kontorstorrelse',
+				'tilsettingsforhold', 'effektiv', 'tiltakskunnskap', 'kjonn', 'alder']) WITH ORDINALITY t(term, o)
+		WHERE c.term = t.term GROUP BY c.term) x),
+	'regression_table: each term''s cells are beta and stars from coefficients()')
+;
+SELECT is((SELECT l.cells FROM spec, survey_reg.regression_table('clients', dep, blocks,
+			decimal_mark => ',', leading_zero => false) l WHERE l.kind = 'adj_r2'),
+	(SELECT array_agg(survey_reg.format_number(adj_r2, 3, ',', false) || survey_reg.stars(p) ORDER BY model)
+		FROM spec, survey_reg.model_summary('clients', dep, blocks)),
+	'regression_table: the adjusted R² row is model_summary''s, in the article''s style');
+SELECT is((SELECT array_agg(row(l.*)::text ORDER BY row_no) FROM spec,
+		survey_reg.regression_table('clients', dep, blocks, weight => 'weight') l),
+	(SELECT array_agg(row(l.*)::text ORDER BY row_no) FROM spec,
+		survey_reg.regression_table((SELECT survey_reg.moments(
+			ARRAY[individualisering, styring, arbeidsbelastning, ratio, kontorstorrelse,
+				tilsettingsforhold, effektiv, tiltakskunnskap, kjonn, alder],
+			ARRAY['individualisering', 'styring', 'arbeidsbelastning', 'ratio', 'kontorstorrelse',
+				'tilsettingsforhold', 'effektiv', 'tiltakskunnskap', 'kjonn', 'alder'], weight)
+			FROM clients), dep, blocks) l),
+	'regression_table(source, weight => ...) = regression_table(weighted moments state)');
+
+-- 8-9: the correlation and descriptives tables carry the analyses' numbers
+SELECT is((SELECT cells[1] FROM survey_reg.correlation_table('clients',
+		ARRAY['individualisering', 'styring']) WHERE label = 'styring'),
+	(SELECT survey_reg.format_number(r, 3) || survey_reg.stars(p) FROM survey_reg.correlations('clients',
+		ARRAY['individualisering', 'styring']) WHERE var1 = 'styring' AND var2 = 'individualisering'),
+	'correlation_table: the lower-triangle cell is r with stars');
+SELECT is((SELECT cells FROM survey_reg.descriptives_table('clients', ARRAY['alder', 'kjonn'],
+		missing => 'pairwise', statistics => '{n,mean,sd}') WHERE label = 'alder'),
+	(SELECT ARRAY[n::text, survey_reg.format_number(mean, 2), survey_reg.format_number(sd, 2)]
+		FROM survey_reg.describe('clients', ARRAY['alder', 'kjonn'], missing => 'pairwise') WHERE variable = 'alder'),
+	'descriptives_table: N, mean and SD as describe() gives them');
+
+-- 10-17: the HTML report is one self-contained document
+CREATE TABLE html AS SELECT survey_reg.report('clients', dep, blocks,
+	indices => ARRAY['styring', 'arbeidsbelastning'],
+	index_items => ARRAY['styring_a, styring_b', 'belast_tid_r, belast_krav_r, belast_stor'],
+	value_labels => '{"0": "Strongly disagree", "4": "Strongly <agree>"}',
+	labels => '{"styring": "<script>alert(1)</script>"}',
+	note => 'SYNTHETIC data & not real', generated_at => NULL) AS doc
+FROM spec;
+SELECT ok(doc LIKE '<!DOCTYPE html>%</html>' || E'\n', 'HTML: a whole document') FROM html;
+SELECT is((SELECT count(*)::int FROM regexp_matches(doc, '<svg', 'g')), 1, 'HTML: one inline SVG figure') FROM html;
+SELECT is((SELECT count(*)::int FROM regexp_matches(doc, '<rect class="bar"', 'g')), 5,
+	'HTML: a bar per answer category') FROM html;
+SELECT is((SELECT count(*)::int FROM regexp_matches(doc, '<table class="pub"', 'g')), 4,
+	'HTML: descriptives, reliability, regression and correlation tables') FROM html;
+SELECT ok(doc !~* '<script|\s(src|href)\s*=|url\(|@import|<link|<img|<iframe',
+	'HTML: no scripts, no external assets') FROM html;
+SELECT ok(doc LIKE '%&lt;script&gt;alert(1)&lt;/script&gt;%' AND doc LIKE '%Strongly &lt;agree&gt;%'
+	AND doc LIKE '%SYNTHETIC data &amp; not real%', 'HTML: labels and notes are escaped') FROM html;
+SELECT ok(doc LIKE '%<tr class="block"><th colspan="4" scope="rowgroup">Block 3</th></tr>%',
+	'HTML: terms grouped under block rows') FROM html;
+SELECT ok((SELECT report IS NOT NULL FROM (SELECT survey_reg.report('clients', dep, blocks, weight => 'weight',
+	language => 'nb', decimal_mark => ',', leading_zero => false) AS report FROM spec) r),
+	'HTML: the weighted Norwegian report renders');
+
+-- 18-19: Markdown
+CREATE TABLE md AS SELECT survey_reg.report('clients', dep, blocks, format => 'markdown',
+	generated_at => NULL) AS doc FROM spec;
+SELECT ok(doc LIKE '%```text%█%```%' AND doc NOT LIKE '%<svg%', 'Markdown: the figure as a text chart')
+FROM md;
+SELECT ok(doc ~ '\| styring \| -0\.235\\\*\\\*\\\* \|', 'Markdown: stars escaped in the cells') FROM md;
+
+-- 20-23: search_path: a hostile operator in the caller's path changes
+-- nothing; an empty search_path works with a qualified name.  (The results
+-- are kept in tables and compared once the path is back to normal.)
+CREATE TABLE reference_freq AS SELECT * FROM survey_reg.frequencies('clients', 'individualisering');
+CREATE TABLE reference_table AS SELECT l.* FROM spec, survey_reg.regression_table('clients', dep, blocks) l;
+CREATE SCHEMA hostile;
+CREATE FUNCTION hostile.never(float8, float8) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT false';
+CREATE OPERATOR hostile.= (LEFTARG = float8, RIGHTARG = float8, FUNCTION = hostile.never);
+CREATE FUNCTION hostile.never_text(text, text) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT false';
+CREATE OPERATOR hostile.= (LEFTARG = text, RIGHTARG = text, FUNCTION = hostile.never_text);
+SET LOCAL search_path = hostile, pg_catalog, public;
+CREATE TABLE public.hostile_effect AS SELECT NOT (1::float8 = 1::float8) AND NOT ('a'::text = 'a'::text) AS in_effect;
+CREATE TABLE public.hostile_freq AS SELECT * FROM survey_reg.frequencies('clients', 'individualisering');
+CREATE TABLE public.hostile_table AS SELECT l.* FROM public.spec s,
+	survey_reg.regression_table('clients', s.dep, s.blocks) l;
+SET LOCAL search_path = '';
+CREATE TABLE public.empty_path AS SELECT n FROM survey_reg.frequencies('public.clients', 'individualisering')
+	WHERE kind = 'total';
+RESET search_path;
+SELECT ok(in_effect, 'the hostile operators were in effect for the caller') FROM hostile_effect;
+SELECT is((SELECT array_agg(row(f.*)::text) FROM hostile_freq f),
+	(SELECT array_agg(row(f.*)::text) FROM reference_freq f),
+	'frequencies unchanged under a hostile search_path');
+SELECT is((SELECT array_agg(row(l.*)::text ORDER BY l.row_no) FROM hostile_table l),
+	(SELECT array_agg(row(l.*)::text ORDER BY l.row_no) FROM reference_table l),
+	'regression_table unchanged under a hostile search_path');
+SELECT is((SELECT n FROM empty_path), 1377::float8, 'empty search_path: the qualified relation resolves');
+
+-- 24-25: the caller's privileges apply (the SQLSTATE of q run as role r)
+CREATE FUNCTION pg_temp.sqlstate_as(r text, q text) RETURNS text LANGUAGE plpgsql AS $f$
+BEGIN
+	EXECUTE format('SET LOCAL ROLE %I', r);
+	BEGIN
+		EXECUTE q;
+	EXCEPTION WHEN OTHERS THEN
+		RESET ROLE;
+		RETURN SQLSTATE;
+	END;
+	RESET ROLE;
+	RETURN 'no error';
+END
+$f$;
+CREATE ROLE survey_report_reader;
+GRANT USAGE ON SCHEMA survey_reg TO survey_report_reader;
+SELECT is(pg_temp.sqlstate_as('survey_report_reader',
+		$$SELECT * FROM survey_reg.frequencies('public.clients', 'individualisering')$$),
+	'42501', 'frequencies: no SELECT privilege, no frequencies');
+SELECT is(pg_temp.sqlstate_as('survey_report_reader',
+		$$SELECT survey_reg.report('public.clients', 'individualisering', ARRAY['styring'])$$),
+	'42501', 'report: no SELECT privilege, no report');
+
+-- 26-27: relation and column errors
+SELECT throws_ok($$SELECT * FROM survey_reg.frequency_table('nope', 'x')$$, '42P01', NULL,
+	'unknown relation');
+SELECT throws_ok($$SELECT * FROM survey_reg.frequencies('clients', 'x; DROP TABLE survey')$$, '42703',
+	'column "x; DROP TABLE survey" of relation "clients" does not exist', 'a column name is a name, never SQL');
+
+SELECT * FROM finish();
+ROLLBACK;
