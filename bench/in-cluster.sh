@@ -29,25 +29,33 @@ make_table() { # name rows k: k predictors plus y, y depends on all of them
 	  -c "VACUUM ANALYZE $name" -c "SELECT pg_prewarm('$name')" >/dev/null
 }
 
-# time_query label table size workers query: median of REPS, plus peak RSS
-# of the backend (VmHWM, kB) of a fresh connection
+# The backend's peak private memory in kB: peak RSS (VmHWM) less the shared
+# memory it has mapped (RssShmem: shared_buffers pages it touched, which
+# every backend shares), read from /proc after the query.
+RSS_SQL="SELECT 'PRIVATE_PEAK ' || (max(v) FILTER (WHERE k = 'VmHWM') - max(v) FILTER (WHERE k = 'RssShmem'))
+FROM (SELECT split_part(l, ':', 1) AS k, (regexp_match(l, '([0-9]+)'))[1]::bigint AS v
+      FROM pg_catalog.regexp_split_to_table(pg_read_file('/proc/' || pg_backend_pid() || '/status'), E'\\n') l
+      WHERE l LIKE 'VmHWM%' OR l LIKE 'RssShmem%') s"
+
+# time_query label table size workers query: median of REPS, plus the peak
+# private memory of the backend of a fresh connection
 time_query() {
 	local label=$1 table=$2 size=$3 workers=$4 query=$5 reps=${6:-$REPS} i times=() rss
 	for ((i = 0; i < reps; i++)); do
 		local out
 		out=$(q -c "SET max_parallel_workers_per_gather = $workers" -c '\timing on' \
-			-c "$query" -c "SELECT 'HWM ' || split_part(l, ':', 2) FROM pg_catalog.regexp_split_to_table(pg_read_file('/proc/' || pg_backend_pid() || '/status'), E'\n') l WHERE l LIKE 'VmHWM%'" 2>&1) || {
+			-c "$query" -c '\timing off' -c "$RSS_SQL" 2>&1) || {
 			echo "FAILED $label $table: $(echo "$out" | grep -m1 ERROR)"
 			printf '%s\t%s\t%s\t%s\tFAILED\t\n' "$label" "$table" "$size" "$workers" >> "$OUT"
 			return 0
 		}
 		times+=("$(echo "$out" | grep -oP 'Time: \K[0-9.]+' | tail -n 1)")
-		rss=$(echo "$out" | grep -oP 'HWM\s+\K[0-9]+')
+		rss=$(echo "$out" | grep -oP 'PRIVATE_PEAK \K[0-9]+')
 	done
 	local med
 	med=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$table" "$size" "$workers" "$med" "$rss" >> "$OUT"
-	printf '%-28s %-6s workers=%s  median %9.1f ms  backend peak RSS %s kB\n' "$label" "$table" "$workers" "$med" "$rss"
+	printf '%-28s %-6s workers=%s  median %9.1f ms  backend peak private RSS %s kB\n' "$label" "$table" "$workers" "$med" "$rss"
 }
 
 blocks_sql() { # the three-block design over c1..ck

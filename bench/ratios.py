@@ -7,7 +7,7 @@ res = {}
 for label, table, size, workers, ms, rss in rows:
     res[(label, table, workers)] = (None if ms == "FAILED" else float(ms), rss)
 
-print(f"{'case':28} {'table':6} {'workers':>7} {'median ms':>10} {'x floor':>8} {'x serial':>9} {'peak RSS kB':>12}")
+print(f"{'case':28} {'table':6} {'workers':>7} {'median ms':>10} {'x floor':>8} {'x serial':>9} {'peak RSS kB':>12}  (backend private peak; Rscript: process peak)")
 for (label, table, workers), (ms, rss) in res.items():
     floor = res.get(("floor", table, workers), (None,))[0]
     serial = res.get((label, table, "0"), (None,))[0]
