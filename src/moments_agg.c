@@ -204,6 +204,24 @@ check_names_unchanged(FunctionCallInfo fcinfo, MomentsState *m)
 }
 
 /*
+ * The frequency weight in argument argno: false when the row is to be
+ * skipped (NULL or zero weight); a negative or non-finite weight is an error.
+ */
+static bool
+row_weight(FunctionCallInfo fcinfo, int argno, double *w)
+{
+	if (PG_ARGISNULL(argno))
+		return false;
+	*w = PG_GETARG_FLOAT8(argno);
+	if (*w < 0.0 || !isfinite(*w))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weight must be a non-negative finite number"),
+				 errdetail("The weight is %g.", *w)));
+	return *w != 0.0;
+}
+
+/*
  * moments(vars float8[] [, names text[] [, weight float8]])
  * SQL arguments are shifted by one: 0 is the state.
  */
@@ -256,19 +274,8 @@ moments_transfn(PG_FUNCTION_ARGS)
 				 errmsg("vars has %d elements but earlier rows had %d", k, m->k)));
 	check_names_unchanged(fcinfo, m);
 
-	if (PG_NARGS() >= 4)
-	{
-		if (PG_ARGISNULL(3))
-			PG_RETURN_MOMENTS_P(m);
-		w = PG_GETARG_FLOAT8(3);
-		if (w < 0.0 || !isfinite(w))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("weight must be a non-negative finite number"),
-					 errdetail("The weight is %g.", w)));
-		if (w == 0.0)
-			PG_RETURN_MOMENTS_P(m);
-	}
+	if (PG_NARGS() >= 4 && !row_weight(fcinfo, 3, &w))
+		PG_RETURN_MOMENTS_P(m);
 
 	/* listwise: skip rows with a NULL, NaN or infinite value */
 	if (ARR_HASNULL(vars))
@@ -327,19 +334,8 @@ moments_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 		m = new_state_for_args(fcinfo, k, -1);
 		MemoryContextSwitchTo(old);
 	}
-	if (weighted)
-	{
-		if (PG_ARGISNULL(1))
-			PG_RETURN_MOMENTS_P(m);
-		w = PG_GETARG_FLOAT8(1);
-		if (w < 0.0 || !isfinite(w))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("weight must be a non-negative finite number"),
-					 errdetail("The weight is %g.", w)));
-		if (w == 0.0)
-			PG_RETURN_MOMENTS_P(m);
-	}
+	if (weighted && !row_weight(fcinfo, 1, &w))
+		PG_RETURN_MOMENTS_P(m);
 	x = k <= STACK_K ? stack_x : palloc(sizeof(double) * k);
 	for (i = 0; i < k; i++)
 	{

@@ -252,35 +252,55 @@ table_moments_sql(PG_FUNCTION_ARGS)
 									  optional_text(fcinfo, 2)));
 }
 
+/* the arguments of describe(...) and correlations(...) over a table */
+typedef struct DescribeArgs
+{
+	text	   *source;
+	char	  **columns;
+	int			ncolumns;
+	bool		pairwise;
+	char	   *weight;
+} DescribeArgs;
+
+/*
+ * (source, variables, missing, weight); false when source or variables is
+ * NULL (not STRICT, because weight may be NULL: such a call gives no rows)
+ */
+static bool
+describe_args(FunctionCallInfo fcinfo, DescribeArgs *args)
+{
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return false;
+	args->source = PG_GETARG_TEXT_PP(0);
+	args->columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1),
+										   &args->ncolumns, "variables");
+	args->pairwise = strcmp(missing_arg(fcinfo, 2), "pairwise") == 0;
+	args->weight = optional_text(fcinfo, 3);
+	return true;
+}
+
 /* describe(source, variables, missing DEFAULT 'listwise', weight DEFAULT NULL) */
 Datum
 describe_table(PG_FUNCTION_ARGS)
 {
-	text	   *source;
-	int			n,
-				i;
-	char	  **columns;
-	char	   *missing;
-	char	   *weight;
+	DescribeArgs args;
 	ReturnSetInfo *rsinfo;
+	int			i;
 
-	/* not STRICT (weight may be NULL): NULL source or variables, no rows */
 	InitMaterializedSRF(fcinfo, 0);
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	if (!describe_args(fcinfo, &args))
 		return (Datum) 0;
-	source = PG_GETARG_TEXT_PP(0);
-	columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n, "variables");
-	missing = missing_arg(fcinfo, 2);
-	weight = optional_text(fcinfo, 3);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	if (strcmp(missing, "listwise") == 0)
-		describe_emit(rsinfo, table_moments(source, columns, n, weight));
+	if (!args.pairwise)
+		describe_emit(rsinfo, table_moments(args.source, args.columns,
+											args.ncolumns, args.weight));
 	else
 	{
-		MomentsState **states = table_moments_pairwise(source, columns, n,
-													   weight, true, false);
+		MomentsState **states = table_moments_pairwise(args.source, args.columns,
+													   args.ncolumns, args.weight,
+													   true, false);
 
-		for (i = 0; i < n; i++)
+		for (i = 0; i < args.ncolumns; i++)
 			describe_emit(rsinfo, states[i]);
 	}
 	return (Datum) 0;
@@ -290,37 +310,34 @@ describe_table(PG_FUNCTION_ARGS)
 Datum
 correlations_table(PG_FUNCTION_ARGS)
 {
-	text	   *source;
+	DescribeArgs args;
+	ReturnSetInfo *rsinfo;
+	MomentsState **states;
+	char	  **columns;
 	int			n,
 				i,
 				j;
-	char	  **columns;
-	char	   *missing;
-	char	   *weight;
-	ReturnSetInfo *rsinfo;
-	MomentsState **states;
 
-	/* not STRICT (weight may be NULL): NULL source or variables, no rows */
 	InitMaterializedSRF(fcinfo, 0);
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	if (!describe_args(fcinfo, &args))
 		return (Datum) 0;
-	source = PG_GETARG_TEXT_PP(0);
-	columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n, "variables");
-	missing = missing_arg(fcinfo, 2);
-	weight = optional_text(fcinfo, 3);
 	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	if (strcmp(missing, "listwise") == 0)
+	if (!args.pairwise)
 	{
-		correlations_emit(rsinfo, table_moments(source, columns, n, weight));
+		correlations_emit(rsinfo, table_moments(args.source, args.columns,
+												args.ncolumns, args.weight));
 		return (Datum) 0;
 	}
+	columns = args.columns;
+	n = args.ncolumns;
 
 	/*
 	 * Pairwise: n and r of each pair from its own complete rows; the
 	 * diagonal's n is the variable's own count.  States 0..n-1 are the
 	 * variables, the pairs follow.
 	 */
-	states = table_moments_pairwise(source, columns, n, weight, true, true);
+	states = table_moments_pairwise(args.source, columns, n, args.weight,
+									true, true);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < n; j++)
 		{
