@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# Every test: build, install, then in a throwaway cluster the pure-C core
-# tests, the pg_regress suite (sql/, expected/) and the pgTAP suites (test/).
+# Every test: build, install, then the pure-C core tests and, in a throwaway
+# cluster, the pg_regress suite (sql/, expected/) and the pgTAP suites
+# (test/).  The output ends with pg_prove's summary.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source tools/setup.sh
 
 # pure-C numeric core, outside any backend
-if [ -f test/core/Makefile ]; then
-	make -s -C test/core check NIST_DIR="$(cd .. && pwd)/shared/reference/nist"
-fi
+make -s -C test/core check NIST_DIR="$(cd .. && pwd)/shared/reference/nist"
 
 # -t keeps the cluster's files in a temporary directory, so an interrupted
 # run leaves nothing behind that could break the next one.
-pg_virtualenv -t -v 15 -o max_parallel_workers_per_gather=2 bash tools/in-cluster-tests.sh
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+pg_virtualenv -t -v 15 -o max_parallel_workers_per_gather=2 \
+	bash tools/in-cluster-tests.sh 2>&1 | tee "$log" || status=$?
+
+# pg_virtualenv speaks last; repeat the test runners' verdicts at the end
+echo
+grep -E '^ *(All [0-9]+ tests passed|[0-9]+ of [0-9]+ tests failed)' "$log" | sed 's/^ */pg_regress: /' || true
+grep -E '^(Files=[0-9]+, Tests=[0-9]+|Result: )' "$log" | tail -n 2
+exit $status
