@@ -903,6 +903,16 @@ BEGIN
 END
 $$;
 
+-- a frequency row's label: its value label, or the value in the table's
+-- decimal style
+CREATE FUNCTION survey_reg._value_label(value float8, label text, style jsonb)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN label = value::text THEN replace(label, '.', style->>'dm') ELSE label END
+$$;
+
 -- SPSS FREQUENCIES as a formatted table
 CREATE FUNCTION survey_reg._frequency_rows(src text, variable text,
 	weight text, value_labels jsonb, title text, style jsonb)
@@ -925,8 +935,7 @@ BEGIN
 		END IF;
 		rws := rws || survey_reg._row(rec.kind,
 			CASE WHEN rec.kind <> 'value' THEN survey_reg._caption(rec.kind, style)
-				WHEN rec.label = rec.value::text THEN replace(rec.label, '.', style->>'dm')
-				ELSE rec.label END,
+				ELSE survey_reg._value_label(rec.value, rec.label, style) END,
 			ARRAY[survey_reg._num(rec.n, style, false, 0),
 				coalesce(survey_reg._num(rec.percent, style), ''),
 				coalesce(survey_reg._num(rec.valid_percent, style), ''),
@@ -987,9 +996,7 @@ BEGIN
 		ELSE
 			b := repeat(bar, coalesce(round(width * rec.pct / nullif(rec.vmax, 0))::int, 0));
 		END IF;
-		rws := rws || (survey_reg._row('bar',
-			CASE WHEN rec.label = rec.value::text THEN replace(rec.label, '.', style->>'dm')
-				ELSE rec.label END,
+		rws := rws || (survey_reg._row('bar', survey_reg._value_label(rec.value, rec.label, style),
 			ARRAY[b, coalesce(survey_reg._num(rec.pct, style) || '%', '')], 'lr')
 			|| jsonb_build_object('value', rec.pct, 'n', rec.n));
 	END LOOP;
@@ -1181,11 +1188,10 @@ COMMENT ON FUNCTION survey_reg.correlation_table(survey_reg.moments, text[], tex
 	'Pearson correlations as a publication table (the article''s appendix): lower triangle with stars, the last variable''s column left out';
 
 -- ... and of a table (listwise or pairwise)
-CREATE FUNCTION survey_reg._correlation_table_src(src text, variables text[],
-	missing text, weight text, diagonal text, numbered bool, digits int,
-	decimal_mark text, leading_zero bool, star_levels float8[], labels jsonb,
-	captions jsonb, language text, title text)
-RETURNS TABLE(row_no int, kind text, label text, cells text[], line text)
+CREATE FUNCTION survey_reg._correlation_src_rows(src text, variables text[],
+	missing text, weight text, diagonal text, numbered bool, title text,
+	style jsonb)
+RETURNS jsonb
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1201,11 +1207,23 @@ BEGIN
 		CROSS JOIN unnest(variables) WITH ORDINALITY AS b(v, j)
 		LEFT JOIN survey_reg.correlations(src, variables, missing, weight) c
 			ON c.var1 = a.v AND c.var2 = b.v;
-	RETURN QUERY SELECT * FROM survey_reg._lay_out(survey_reg._correlation_rows(
-		variables, r, p, n, diagonal, numbered, title,
-		survey_reg._style(digits, decimal_mark, leading_zero, star_levels,
-			labels, captions, language)));
+	RETURN survey_reg._correlation_rows(variables, r, p, n, diagonal, numbered,
+		title, style);
 END
+$$;
+
+CREATE FUNCTION survey_reg._correlation_table_src(src text, variables text[],
+	missing text, weight text, diagonal text, numbered bool, digits int,
+	decimal_mark text, leading_zero bool, star_levels float8[], labels jsonb,
+	captions jsonb, language text, title text)
+RETURNS TABLE(row_no int, kind text, label text, cells text[], line text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM survey_reg._lay_out(survey_reg._correlation_src_rows(src,
+		variables, missing, weight, diagonal, numbered, title,
+		survey_reg._style(digits, decimal_mark, leading_zero, star_levels,
+			labels, captions, language)))
 $$;
 
 CREATE FUNCTION survey_reg.correlation_table(source text, variables text[],
@@ -1281,11 +1299,10 @@ COMMENT ON FUNCTION survey_reg.descriptives_table(survey_reg.moments, text[], te
 	'descriptive statistics as a publication table (the article''s Table 1): mean and SD (or other statistics), an optional Scale column, dummies as shares';
 
 -- ... and of a table (listwise or pairwise)
-CREATE FUNCTION survey_reg._descriptives_table_src(src text, variables text[],
+CREATE FUNCTION survey_reg._descriptive_src_rows(src text, variables text[],
 	missing text, weight text, dummies text[], scales jsonb,
-	statistics text[], digits int, significant int, decimal_mark text,
-	labels jsonb, captions jsonb, language text, title text)
-RETURNS TABLE(row_no int, kind text, label text, cells text[], line text)
+	statistics text[], significant int, title text, style jsonb)
+RETURNS jsonb
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -1300,11 +1317,23 @@ BEGIN
 	INTO ns, means, sds, mins, maxs, skews, kurts
 	FROM unnest(variables) WITH ORDINALITY AS a(v, i)
 		JOIN survey_reg.describe(src, variables, missing, weight) d ON d.variable = a.v;
-	RETURN QUERY SELECT * FROM survey_reg._lay_out(survey_reg._descriptive_rows(
-		variables, ns, means, sds, mins, maxs, skews, kurts, dummies, scales,
-		statistics, significant, title,
-		survey_reg._style(digits, decimal_mark, true, NULL, labels, captions, language)));
+	RETURN survey_reg._descriptive_rows(variables, ns, means, sds, mins, maxs,
+		skews, kurts, dummies, scales, statistics, significant, title, style);
 END
+$$;
+
+CREATE FUNCTION survey_reg._descriptives_table_src(src text, variables text[],
+	missing text, weight text, dummies text[], scales jsonb,
+	statistics text[], digits int, significant int, decimal_mark text,
+	labels jsonb, captions jsonb, language text, title text)
+RETURNS TABLE(row_no int, kind text, label text, cells text[], line text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM survey_reg._lay_out(survey_reg._descriptive_src_rows(src,
+		variables, missing, weight, dummies, scales, statistics, significant,
+		title, survey_reg._style(digits, decimal_mark, true, NULL, labels,
+			captions, language)))
 $$;
 
 CREATE FUNCTION survey_reg.descriptives_table(source text, variables text[],
@@ -1714,11 +1743,6 @@ DECLARE
 	t_rel jsonb;
 	t_reg jsonb;
 	t_cor jsonb;
-	r float8[];
-	p float8[];
-	n float8[];
-	ns float8[]; means float8[]; sds float8[]; mins float8[]; maxs float8[];
-	skews float8[]; kurts float8[];
 	tno int := 0;
 	doc text;
 	meta text;
@@ -1737,15 +1761,8 @@ BEGIN
 	END IF;
 
 	-- the analyses, each as a table
-	SELECT array_agg(d.n ORDER BY a.i), array_agg(d.mean ORDER BY a.i),
-		array_agg(d.sd ORDER BY a.i), array_agg(d.min ORDER BY a.i),
-		array_agg(d.max ORDER BY a.i), array_agg(d.skewness ORDER BY a.i),
-		array_agg(d.kurtosis ORDER BY a.i)
-	INTO ns, means, sds, mins, maxs, skews, kurts
-	FROM unnest(vars) WITH ORDINALITY AS a(v, i)
-		JOIN survey_reg.describe(src, vars, missing, weight) d ON d.variable = a.v;
-	t_desc := survey_reg._descriptive_rows(vars, ns, means, sds, mins, maxs,
-		skews, kurts, dummies, scales, '{mean,sd}', significant, NULL, dstyle);
+	t_desc := survey_reg._descriptive_src_rows(src, vars, missing, weight,
+		dummies, scales, '{mean,sd}', significant, NULL, dstyle);
 	t_chart := survey_reg._chart_rows(src, fig, weight, value_labels,
 		'valid_percent', 40, NULL, NULL, pstyle);
 	IF indices IS NOT NULL THEN
@@ -1756,15 +1773,8 @@ BEGIN
 		survey_reg.table_moments(src, survey_reg._model_columns(dependent, blocks), weight),
 		dependent, blocks, true, statistic, block_labels, model_labels,
 		'{n,r2,adj_r2,r2_change}', NULL, style);
-	SELECT array_agg(c.r ORDER BY a.i, b.j), array_agg(c.p ORDER BY a.i, b.j),
-		array_agg(c.n ORDER BY a.i, b.j)
-	INTO r, p, n
-	FROM unnest(vars) WITH ORDINALITY AS a(v, i)
-		CROSS JOIN unnest(vars) WITH ORDINALITY AS b(v, j)
-		LEFT JOIN survey_reg.correlations(src, vars, missing, weight) c
-			ON c.var1 = a.v AND c.var2 = b.v;
-	-- numbered columns (APA): the matrix stays as wide as its numbers
-	t_cor := survey_reg._correlation_rows(vars, r, p, n, '–', true, NULL, style);
+	t_cor := survey_reg._correlation_src_rows(src, vars, missing, weight, '–',
+		true, NULL, style);
 
 	title := coalesce(title, survey_reg._fill(survey_reg._caption('report_title', style),
 		ARRAY['dependent'], ARRAY[survey_reg._label(dependent, style)]));
