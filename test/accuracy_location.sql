@@ -3,9 +3,10 @@
 -- (test/data/make_bigloc_expected.py).  A sum-of-squares state loses every
 -- digit here; survey_reg's shifted double-double sums should be off only by
 -- the final rounding.  PostgreSQL's own stddev_samp/corr/regr_* are shown as
--- diagnostics, not asserted.
+-- diagnostics, not asserted.  The exact OLS fit of x1 on x2 checks the
+-- regression functions on the same state.
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 
 CREATE TEMP TABLE bigloc (x1 float8, x2 float8, x3 float8);
 \copy bigloc FROM 'test/data/bigloc.csv' WITH (FORMAT csv, HEADER)
@@ -115,6 +116,20 @@ SELECT is(
 	(SELECT array_agg(sd ORDER BY variable) FROM survey_reg.describe('bigloc', ARRAY['x1', 'x2', 'x3'])),
 	(SELECT array_agg(sd ORDER BY variable) FROM survey_reg.describe((SELECT m FROM states WHERE how = 'one pass'))),
 	'describe(table) gives the state''s SDs');
+
+-- the regression of x1 on x2 (exact slope, intercept and residual SE in the
+-- expected file): nothing lost to the location either
+CREATE TEMP TABLE reg_errs AS
+SELECT CASE c.term WHEN 'x2' THEN 'slope' ELSE 'intercept' END AS statistic,
+	pg_temp.relerr(c.b, pg_temp.exact(CASE c.term WHEN 'x2' THEN 'slope' ELSE 'intercept' END, 'x1', 'x2')) AS err
+FROM survey_reg.coefficients((SELECT m FROM states WHERE how = 'one pass'), 'x1', ARRAY['x2']) c
+UNION ALL
+SELECT 'se_estimate', pg_temp.relerr(s.se_estimate, pg_temp.exact('se_estimate', 'x1', 'x2'))
+FROM survey_reg.model_summary((SELECT m FROM states WHERE how = 'one pass'), 'x1', ARRAY['x2']) s;
+SELECT diag(format('survey_reg regression of x1 on x2: %s relative error %s', statistic, err))
+FROM reg_errs ORDER BY statistic;
+SELECT ok((SELECT count(*) = 3 AND max(err) < 1e-14 FROM reg_errs),
+	'regression x1 ~ x2: slope, intercept and residual SE within 1e-14 of exact');
 
 -- the expected file itself: the exact SDs and r are not what a
 -- sum-of-squares formula in double gives (or this test would prove little)
