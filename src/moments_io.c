@@ -149,9 +149,10 @@ moments_recv(PG_FUNCTION_ARGS)
 	m->n_lo = pq_getmsgfloat8(buf);
 	for (i = 0; i < ndoubles; i++)
 		a.ref[i] = pq_getmsgfloat8(buf);
+	/* normalize first, as the text input does */
+	moments_normalize(m);
 	err = moments_validate(m);
 	if (err)
 		recv_error(err);
-	moments_normalize(m);
 	PG_RETURN_MOMENTS_P(m);
 }

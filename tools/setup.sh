@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 packages=(make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap
 	libtap-parser-sourcehandler-pgtap-perl liblapacke-dev r-mathlib
-	postgresql-common chromium postgresql-15-cron fonts-dejavu-core ${EXTRA_PACKAGES:-})
+	postgresql-common ${EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
@@ -22,3 +22,18 @@ fi
 export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 make -s PG_CONFIG="$PG_CONFIG" >/dev/null
 make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+
+# A TCP port no server listens on, for the throwaway cluster: pg_virtualenv
+# -t would otherwise always take 5432, which a stale server from an
+# interrupted run (or any other server) may hold.
+free_port() {
+	local p
+	for ((p = 54320; p < 54420; p++)); do
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null \
+			&& [ ! -e "/var/run/postgresql/.s.PGSQL.$p" ]; then
+			echo "$p"
+			return 0
+		fi
+	done
+	echo 5432
+}

@@ -4,7 +4,8 @@
 # (test/).  The output ends with pg_prove's summary.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-source tools/setup.sh
+# the report tests render HTML in Chromium and schedule a pg_cron job
+EXTRA_PACKAGES="chromium postgresql-15-cron fonts-dejavu-core" source tools/setup.sh
 
 # pure-C numeric core, outside any backend
 make -s -C test/core check NIST_DIR="$(cd .. && pwd)/shared/reference/nist"
@@ -14,11 +15,16 @@ make -s -C test/core check NIST_DIR="$(cd .. && pwd)/shared/reference/nist"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-pg_virtualenv -t -v 15 -o max_parallel_workers_per_gather=2 \
+pg_virtualenv -t -v 15 -c "-p $(free_port)" -o max_parallel_workers_per_gather=2 \
 	bash tools/in-cluster-tests.sh 2>&1 | tee "$log" || status=$?
+
+# the HTML report in headless Chromium and the pg_cron job: their own
+# cluster, because pg_cron must be preloaded
+bash tools/report-tests.sh 2>&1 | tee -a "$log" || status=$?
 
 # pg_virtualenv speaks last; repeat the test runners' verdicts at the end
 echo
 grep -E '^ *(All [0-9]+ tests passed|[0-9]+ of [0-9]+ tests failed)' "$log" | sed 's/^ */pg_regress: /' || true
+grep -E '^report tests: ' "$log" || true
 grep -E '^(Files=[0-9]+, Tests=[0-9]+|Result: )' "$log" | tail -n 2
 exit $status

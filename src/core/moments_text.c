@@ -181,6 +181,16 @@ parse_int(Parser *ps, long long lo, long long hi)
 	return v;
 }
 
+/* any non-zero digit before the exponent? */
+static int
+nonzero_mantissa(const char *t)
+{
+	for (; *t && *t != 'e' && *t != 'E'; t++)
+		if (*t >= '1' && *t <= '9')
+			return 1;
+	return 0;
+}
+
 static double
 parse_double(Parser *ps)
 {
@@ -214,6 +224,8 @@ parse_double(Parser *ps)
 		ps->err = "invalid number";
 	else if (!isfinite(v))
 		ps->err = "number out of range";
+	else if (errno == ERANGE && v == 0.0 && nonzero_mantissa(tmp))
+		ps->err = "number out of range";	/* underflow, as float8in */
 	ps->p += len;
 	return v;
 }
@@ -362,14 +374,20 @@ moments_from_text(const char *text, moments_alloc_fn alloc, const char **err)
 		if (*ps.p != '\0')
 			ps.err = "trailing text";
 	}
+	/*
+	 * Normalize before validating: a lo part larger than its hi part would
+	 * otherwise pass the checks and change the value afterwards.
+	 */
 	if (!ps.err)
+	{
+		moments_normalize(m);
 		ps.err = moments_validate(m);
+	}
 	if (ps.err)
 	{
 		*err = ps.err;
 		return NULL;				/* caller's allocator owns m */
 	}
-	moments_normalize(m);
 	return m;
 }
 
@@ -422,13 +440,13 @@ moments_validate(const MomentsState *m)
 	}
 	if (count != m->k)
 		return "invalid names";
-	for (i = 0; i < k; i++)
+	/* O(k^2) comparisons, walking the block once per name */
+	for (q = a.names; q < end; q += strlen(q) + 1)
 	{
-		size_t		j;
-		const char *ni = moments_name(m, (int) i);
+		const char *r;
 
-		for (j = i + 1; j < k; j++)
-			if (strcmp(ni, moments_name(m, (int) j)) == 0)
+		for (r = q + strlen(q) + 1; r < end; r += strlen(r) + 1)
+			if (strcmp(q, r) == 0)
 				return "duplicate variable name";
 	}
 
