@@ -17,9 +17,16 @@
  *   4. an emitter writes the rows: NaN from the core becomes NULL, p-values
  *      and the 95% interval come from R's math library (pt, pf, qt).
  *
- * The table-name forms read their arguments into a RegTableArgs, so that
- * later trailing options (standard-error type, clusters, strata, weight
- * type) only add fields there and a branch before the emitters.
+ * The table-name forms read their arguments into a RegTableArgs.  The
+ * trailing inference options (se, cluster, strata, weight_type,
+ * lonely_psu) choose between the classical path above, one scan and
+ * unchanged, and the robust path of robust.c: after the fit, a second scan
+ * accumulates the sandwich's meat (scores of every model, per cluster and
+ * stratum where asked), and the emitters take the standard errors, the
+ * degrees of freedom of t and the Wald F tests from it.  The same robust
+ * variances are available from a state and an aggregated meat
+ * (robust_coefficients(m, dependent, blocks, meat)), and robust_fit the fit
+ * that the meat aggregate needs.
  */
 #include "survey_reg.h"
 
@@ -31,6 +38,7 @@
 #include "utils/tuplestore.h"
 
 #include "ols_core.h"
+#include "robust.h"
 
 /*
  * From R's standalone math library (libRmath, MATHLIB_STANDALONE names).
@@ -44,6 +52,9 @@ PG_FUNCTION_INFO_V1(coefficients_state);
 PG_FUNCTION_INFO_V1(model_summary_state);
 PG_FUNCTION_INFO_V1(coefficients_table);
 PG_FUNCTION_INFO_V1(model_summary_table);
+PG_FUNCTION_INFO_V1(coefficients_meat);
+PG_FUNCTION_INFO_V1(model_summary_meat);
+PG_FUNCTION_INFO_V1(robust_fit_sql);
 
 #define INTERCEPT_TERM	"(Intercept)"
 #define CI_LEVEL		0.95
@@ -66,13 +77,20 @@ typedef struct RegFit
 	const MomentsState *m;
 	const RegSpec *spec;
 	OlsFit	   *fit;
+	int			dep;			/* index of the dependent in m */
+	int		   *preds;			/* indices of the predictors in m */
+	/* robust variances (NULL: classical) */
+	const RobustFit *rfit;
+	const RobustResult *robust;
 } RegFit;
 
 /*
  * Arguments of the table-name forms:
  *   (source text, dependent text, blocks text[], weight text DEFAULT NULL,
- *    intercept bool DEFAULT true)
- * Options added later go after intercept, read with reg_optional_*.
+ *    intercept bool DEFAULT true, se text DEFAULT 'classical',
+ *    cluster text DEFAULT NULL, strata text DEFAULT NULL,
+ *    weight_type text DEFAULT 'frequency', lonely_psu text DEFAULT 'fail')
+ * A NULL option means its default.
  */
 typedef struct RegTableArgs
 {
@@ -81,6 +99,11 @@ typedef struct RegTableArgs
 	ArrayType  *blocks;
 	char	   *weight;			/* NULL: unweighted */
 	bool		intercept;
+	char	   *se;				/* NULL: classical */
+	char	   *cluster;
+	char	   *strata;
+	char	   *weight_type;	/* NULL: frequency */
+	char	   *lonely_psu;		/* NULL: fail */
 } RegTableArgs;
 
 enum
@@ -89,7 +112,12 @@ enum
 	TABLE_ARG_DEPENDENT,
 	TABLE_ARG_BLOCKS,
 	TABLE_ARG_WEIGHT,
-	TABLE_ARG_INTERCEPT
+	TABLE_ARG_INTERCEPT,
+	TABLE_ARG_SE,
+	TABLE_ARG_CLUSTER,
+	TABLE_ARG_STRATA,
+	TABLE_ARG_WEIGHT_TYPE,
+	TABLE_ARG_LONELY_PSU
 };
 
 /* ---------------------------------------------------------------- */
@@ -228,6 +256,11 @@ reg_table_args(FunctionCallInfo fcinfo, RegTableArgs *args)
 	args->weight = reg_optional_text(fcinfo, TABLE_ARG_WEIGHT);
 	args->intercept = PG_NARGS() > TABLE_ARG_INTERCEPT
 		? PG_GETARG_BOOL(TABLE_ARG_INTERCEPT) : true;
+	args->se = reg_optional_text(fcinfo, TABLE_ARG_SE);
+	args->cluster = reg_optional_text(fcinfo, TABLE_ARG_CLUSTER);
+	args->strata = reg_optional_text(fcinfo, TABLE_ARG_STRATA);
+	args->weight_type = reg_optional_text(fcinfo, TABLE_ARG_WEIGHT_TYPE);
+	args->lonely_psu = reg_optional_text(fcinfo, TABLE_ARG_LONELY_PSU);
 	return true;
 }
 
@@ -333,6 +366,8 @@ reg_fit(const MomentsState *m, const RegSpec *spec)
 	dep = reg_find(m, spec->dependent, "dependent variable");
 	for (i = 0; i < spec->npreds; i++)
 		preds[i] = reg_find(m, spec->preds[i], "predictor");
+	rf->dep = dep;
+	rf->preds = preds;
 
 	n = dd_to_double(moments_n(m));
 	if (!(n >= nparams))
@@ -374,9 +409,34 @@ reg_fit(const MomentsState *m, const RegSpec *spec)
 	return rf;
 }
 
+/* the robust fit of rf's models */
+static RobustFit *
+reg_robust_fit(const RegFit *rf, RobustSe se, RobustWeight weight)
+{
+	return robust_fit_pg(rf->m, rf->dep, rf->preds, rf->spec->npreds,
+						 rf->spec->block_ends, rf->spec->nblocks,
+						 rf->spec->intercept, rf->fit, se, weight);
+}
+
 /* ---------------------------------------------------------------- */
 /* output                                                            */
 /* ---------------------------------------------------------------- */
+
+/* the robust SE of each term of model j, in OlsModel order (aliased NaN) */
+static double *
+robust_term_se(const RegFit *rf, int j)
+{
+	const OlsModel *mod = &rf->fit->models[j];
+	const RobustFitModel *fm = &rf->rfit->models[j];
+	double	   *se = palloc(sizeof(double) * (mod->nterms > 0 ? mod->nterms : 1));
+	int			i;
+
+	for (i = 0; i < mod->nterms; i++)
+		se[i] = NAN;
+	for (i = 0; i < fm->p; i++)
+		se[fm->term[i]] = rf->robust->models[j].se[i];
+	return se;
+}
 
 static void
 put_float(Datum *values, bool *nulls, int col, double v)
@@ -407,7 +467,8 @@ coefficients_emit(ReturnSetInfo *rsinfo, const RegFit *rf)
 	for (j = 0; j < rf->fit->nmodels; j++)
 	{
 		const OlsModel *mod = &rf->fit->models[j];
-		double		df = mod->df_resid;
+		double	   *rse = rf->robust ? robust_term_se(rf, j) : NULL;
+		double		df = rf->robust ? rf->robust->models[j].df : mod->df_resid;
 		double		q = df > 0 ? qt(0.5 + CI_LEVEL / 2, df, 1, 0) : NAN;
 
 		for (i = 0; i < mod->nterms; i++)
@@ -415,18 +476,20 @@ coefficients_emit(ReturnSetInfo *rsinfo, const RegFit *rf)
 			const OlsTerm *term = &mod->terms[i];
 			Datum		values[11];
 			bool		nulls[11] = {false};
+			double		se = rse ? rse[i] : term->se;
+			double		t = rse ? term->b / se : term->t;
 
 			CHECK_FOR_INTERRUPTS();
 			values[0] = Int32GetDatum(j + 1);
 			values[1] = CStringGetTextDatum(term->var < 0 ? INTERCEPT_TERM
 											: moments_name(rf->m, term->var));
 			put_float(values, nulls, 2, term->b);
-			put_float(values, nulls, 3, term->se);
+			put_float(values, nulls, 3, se);
 			put_float(values, nulls, 4, term->beta);
-			put_float(values, nulls, 5, term->t);
-			put_float(values, nulls, 6, p_from_t(term->t, df));
-			put_float(values, nulls, 7, term->b - q * term->se);
-			put_float(values, nulls, 8, term->b + q * term->se);
+			put_float(values, nulls, 5, t);
+			put_float(values, nulls, 6, p_from_t(t, df));
+			put_float(values, nulls, 7, term->b - q * se);
+			put_float(values, nulls, 8, term->b + q * se);
 			put_float(values, nulls, 9, term->tolerance);
 			put_float(values, nulls, 10, term->vif);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
@@ -451,14 +514,40 @@ model_summary_emit(ReturnSetInfo *rsinfo, const RegFit *rf)
 		bool		nulls[16] = {false};
 		double		f = mod->f;
 		double		f_change = mod->f_change;
+		double		n = mod->n,
+					adj_r2 = mod->adj_r2,
+					resid_sd = mod->resid_sd,
+					df2 = mod->df_resid,
+					df2_change = mod->df2_change;
 
-		/*
-		 * An exact fit (residual SS 0 with residual df left): the core's
-		 * x / 0 is NaN, but F is infinite, as NIST certifies for Wampler1
-		 * and as the coefficients' t are; 0 / 0 stays NULL.
-		 */
-		if (mod->rss == 0.0 && mod->df_resid > 0.0)
+		if (rf->robust)
 		{
+			/*
+			 * Robust: Wald F tests with the robust variance, on the df of
+			 * its t.  With sampling weights n is the number of rows, and
+			 * the adjusted R^2 and the SE of the estimate, which rest on
+			 * the residual df of a sample of independent rows, are NULL
+			 * (design-based, too; as Stata's svy: regress, which reports R^2
+			 * only).
+			 */
+			const RobustModelResult *rm = &rf->robust->models[j];
+			bool		prob = rf->rfit->weight == ROBUST_W_PROBABILITY;
+
+			if (prob)
+				n = (double) rf->m->nrows;
+			if (prob || rf->rfit->se == ROBUST_DESIGN)
+				adj_r2 = resid_sd = NAN;
+			f = rm->f;
+			f_change = rm->f_change;
+			df2 = df2_change = rm->df;
+		}
+		else if (mod->rss == 0.0 && mod->df_resid > 0.0)
+		{
+			/*
+			 * An exact fit (residual SS 0 with residual df left): the core's
+			 * x / 0 is NaN, but F is infinite, as NIST certifies for
+			 * Wampler1 and as the coefficients' t are; 0 / 0 stays NULL.
+			 */
 			if (isnan(f) && mod->df1 > 0 && mod->r2 > 0.0)
 				f = INFINITY;
 			if (isnan(f_change) && mod->df1_change > 0 && mod->r2_change > 0.0)
@@ -466,22 +555,22 @@ model_summary_emit(ReturnSetInfo *rsinfo, const RegFit *rf)
 		}
 
 		values[0] = Int32GetDatum(j + 1);
-		put_float(values, nulls, 1, mod->n);
+		put_float(values, nulls, 1, n);
 		values[2] = Int32GetDatum(mod->npredictors);
 		put_float(values, nulls, 3, mod->r);
 		put_float(values, nulls, 4, mod->r2);
-		put_float(values, nulls, 5, mod->adj_r2);
-		put_float(values, nulls, 6, mod->resid_sd);
+		put_float(values, nulls, 5, adj_r2);
+		put_float(values, nulls, 6, resid_sd);
 		put_float(values, nulls, 7, f);
 		values[8] = Int32GetDatum(mod->df1);
-		put_float(values, nulls, 9, mod->df_resid);
-		put_float(values, nulls, 10, p_from_f(f, mod->df1, mod->df_resid));
+		put_float(values, nulls, 9, df2);
+		put_float(values, nulls, 10, p_from_f(f, mod->df1, df2));
 		put_float(values, nulls, 11, mod->r2_change);
 		put_float(values, nulls, 12, f_change);
 		values[13] = Int32GetDatum(mod->df1_change);
-		put_float(values, nulls, 14, mod->df2_change);
+		put_float(values, nulls, 14, df2_change);
 		put_float(values, nulls, 15, p_from_f(f_change, mod->df1_change,
-											  mod->df2_change));
+											  df2_change));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 }
@@ -507,12 +596,14 @@ reg_state(FunctionCallInfo fcinfo, reg_emit_fn emit)
 
 /*
  * Table-name forms: one scan over the dependent and every predictor
- * (listwise over all of them, so every model uses the same rows).
+ * (listwise over all of them, so every model uses the same rows); with a
+ * robust se (or probability weights) a second scan for the meat.
  */
 static Datum
 reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 {
 	RegTableArgs args;
+	RobustOptions opt;
 	RegSpec    *spec;
 	char	  **columns;
 	MomentsState *m;
@@ -522,14 +613,82 @@ reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 	if (!reg_table_args(fcinfo, &args))
 		return (Datum) 0;
 	spec = reg_parse_spec(args.dependent, args.blocks, args.intercept);
+	robust_options(&opt, args.se, args.weight_type, args.cluster, args.strata,
+				   args.lonely_psu, args.weight);
 	columns = palloc(sizeof(char *) * (spec->npreds + 1));
 	columns[0] = spec->dependent;
 	memcpy(columns + 1, spec->preds, sizeof(char *) * spec->npreds);
+	if (opt.robust)
+		robust_check_columns(args.source, &opt);
 	/* unknown columns: ERRCODE_UNDEFINED_COLUMN, naming the column */
 	m = table_moments(args.source, columns, spec->npreds + 1, args.weight);
 	rf = reg_fit(m, spec);
+	if (opt.robust)
+	{
+		RobustFit  *fit = reg_robust_fit(rf, opt.se, opt.weight);
+		bytea	   *meat = robust_table_meat(args.source, columns,
+											 spec->npreds + 1, &opt, fit);
+
+		rf->rfit = fit;
+		rf->robust = robust_result(m, fit, meat, opt.lonely);
+	}
 	emit((ReturnSetInfo *) fcinfo->resultinfo, rf);
 	return (Datum) 0;
+}
+
+/*
+ * (m moments, dependent text, blocks text[], meat bytea,
+ *  lonely_psu text DEFAULT 'fail'): the robust variances from a state and
+ * the meat aggregated over its rows with the fit of robust_fit; se, weight
+ * type and intercept come from the meat.
+ */
+static Datum
+reg_meat(FunctionCallInfo fcinfo, reg_emit_fn emit)
+{
+	MomentsState *m = PG_GETARG_MOMENTS_P(0);
+	char	   *dependent = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	bytea	   *meat = PG_GETARG_BYTEA_P(3);
+	RobustLonely lonely = PG_NARGS() > 4
+		? robust_lonely_arg(text_to_cstring(PG_GETARG_TEXT_PP(4)))
+		: ROBUST_LONELY_FAIL;
+	RobustSe	se;
+	RobustWeight weight;
+	bool		intercept;
+	RegSpec    *spec;
+	RegFit	   *rf;
+	RobustFit  *fit;
+
+	robust_meat_settings(meat, &se, &weight, &intercept);
+	spec = reg_parse_spec(dependent, PG_GETARG_ARRAYTYPE_P(2), intercept);
+	InitMaterializedSRF(fcinfo, 0);
+	rf = reg_fit(m, spec);
+	fit = reg_robust_fit(rf, se, weight);
+	rf->rfit = fit;
+	rf->robust = robust_result(m, fit, meat, lonely);
+	emit((ReturnSetInfo *) fcinfo->resultinfo, rf);
+	return (Datum) 0;
+}
+
+/*
+ * robust_fit(m moments, dependent text, blocks text[], se text,
+ *            intercept bool DEFAULT true, weight_type text DEFAULT
+ *            'frequency') → float8[]: what scores() and meat() need
+ */
+Datum
+robust_fit_sql(PG_FUNCTION_ARGS)
+{
+	MomentsState *m = PG_GETARG_MOMENTS_P(0);
+	char	   *dependent = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	RobustSe	se = robust_se_arg(text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	bool		intercept = PG_NARGS() > 4 ? PG_GETARG_BOOL(4) : true;
+	RobustWeight weight = PG_NARGS() > 5
+		? robust_weight_arg(text_to_cstring(PG_GETARG_TEXT_PP(5)))
+		: ROBUST_W_FREQUENCY;
+	RegSpec    *spec = reg_parse_spec(dependent, PG_GETARG_ARRAYTYPE_P(2),
+									  intercept);
+	RegFit	   *rf = reg_fit(m, spec);
+
+	PG_RETURN_ARRAYTYPE_P(robust_fit_array(reg_robust_fit(rf, se, weight)));
 }
 
 Datum
@@ -554,4 +713,16 @@ Datum
 model_summary_table(PG_FUNCTION_ARGS)
 {
 	return reg_table(fcinfo, model_summary_emit);
+}
+
+Datum
+coefficients_meat(PG_FUNCTION_ARGS)
+{
+	return reg_meat(fcinfo, coefficients_emit);
+}
+
+Datum
+model_summary_meat(PG_FUNCTION_ARGS)
+{
+	return reg_meat(fcinfo, model_summary_emit);
 }

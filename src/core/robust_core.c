@@ -1,0 +1,843 @@
+/*
+ * robust_core.c — sandwich variances for the nested models of a blockwise
+ * OLS design: HC0-HC3, CR1 and the linearization variance of a stratified
+ * cluster sample, as R's sandwich (vcovHC, vcovCL) and survey (svyglm)
+ * packages compute them.
+ *
+ * Notation.  Model j has the p estimated terms x (intercept first, then its
+ * non-aliased predictors in entry order), coefficients b, residuals
+ * e = y - x'b, and A = (X'WX)^-1.  Every variance here is
+ *
+ *     V = c A M A,   M = sum over units of u u',
+ *
+ * where a unit is a row (HC), a cluster (CR1) or a PSU (design), u is the
+ * unit's score (the sum of its rows' x e times a factor, see
+ * robust_scores) and c a small-sample factor:
+ *
+ *   HC0       c = 1, u = x e sqrt(w)               (w: frequency weight)
+ *   HC1       c = n / (n - p)
+ *   HC2, HC3  c = 1, u = x e sqrt(w) / (1 - h)^(1/2 or 1), h = x' A x
+ *   CR1       c = G / (G - 1) (n - 1) / (n - p), u = sum over the cluster
+ *             of w x e; t on G - 1 df (Stata)
+ *   design    M = sum over strata h of n_h / (n_h - 1)
+ *                 sum over its PSUs i of (u_hi - mean_h u)(u_hi - mean_h u)'
+ *             with u_hi = sum over the PSU of w x e (R's svyrecvar, one
+ *             stage, no finite population correction); t on
+ *             (PSUs - strata) - p + 1 df (svyglm's df.residual)
+ *
+ * With probability weights the HC and CR1 scores carry w instead of
+ * sqrt(w) (the meat is sum w^2 e^2 x x', R's vcovHC of a weighted lm), the
+ * leverage is w x' A x, and n counts rows, not weights.  With frequency
+ * weights everything equals the unweighted computation on rows replicated w
+ * times: n is the sum of the weights and h the leverage of one replicate.
+ *
+ * Numerics.  A and b come from the moments state (nearly exact sums) by a
+ * Gauss-Jordan sweep in double-double, like ols_core.c, but in coordinates
+ * shifted by each variable's mean rounded to double, c: the terms are
+ * (1, x - c) and the dependent y - c_y.  The shift removes the
+ * cancellation that (1, x) would suffer for data far from zero, and it is
+ * an exact reparametrization: A and b are computed for the shifted design
+ * itself (the matrix includes the n (mean - c) terms), residuals and scores
+ * use the same shifted values, and only the intercept's variance is mapped
+ * back, var(b0) = var(a) - 2 c' cov(b, a) + c' var(b) c.  Residuals are
+ * formed in double-double from double-double coefficients, scores rounded
+ * to double once.  Without an intercept there is no shift.
+ */
+#include "robust_core.h"
+
+#include <math.h>
+#include <string.h>
+
+const char *
+robust_status_message(RobustStatus status)
+{
+	switch (status)
+	{
+		case ROBUST_OK:
+			return "ok";
+		case ROBUST_ERR_NO_MEMORY:
+			return "out of memory";
+		case ROBUST_ERR_TOO_LARGE:
+			return "too many models and predictors for robust standard errors";
+		case ROBUST_ERR_NOT_POSITIVE:
+			return "the cross-product matrix is not positive definite";
+		case ROBUST_ERR_LONELY:
+			return "a stratum has only one PSU";
+		case ROBUST_ERR_BAD_FIT:
+			return "malformed fit";
+	}
+	return "unknown error";
+}
+
+const char *
+robust_se_name(RobustSe se)
+{
+	static const char *const names[ROBUST_SE_COUNT] = {
+		"hc0", "hc1", "hc2", "hc3", "cluster", "design"
+	};
+
+	return (int) se >= 0 && (int) se < ROBUST_SE_COUNT ? names[se] : "?";
+}
+
+/* a * s for s a power of two: exact barring underflow */
+static inline dd
+dd_scale2(dd a, double s)
+{
+	return dd_make(a.hi * s, a.lo * s);
+}
+
+/* power of two s with s^2 a in [1, 4), for a > 0 */
+static double
+pow2_unit_scale(double a)
+{
+	int			e;
+
+	(void) frexp(a, &e);
+	return ldexp(1.0, (int) floor((2.0 - e) / 2.0));
+}
+
+/*
+ * Sweep pivot c of the symmetric N x N matrix G (full storage, dd), over the
+ * rows and columns in live: G_ij -= G_ic G_cj / d, G_cj = G_jc = G_cj / d,
+ * G_cc = -1 / d.  After sweeping a set S, G_SS = -(G_SS)^-1, G_ST =
+ * (G_SS)^-1 G_ST and G_TT = G_TT - G_TS (G_SS)^-1 G_ST (as ols_core.c).
+ */
+static void
+sweep_full(dd *G, int N, int c, const bool *live, dd *r)
+{
+	dd			d = G[(size_t) c * N + c];
+	dd			dinv = dd_div(dd_from(1.0), d);
+	int			i,
+				j;
+
+	for (j = 0; j < N; j++)
+		r[j] = G[(size_t) c * N + j];
+	for (i = 0; i < N; i++)
+	{
+		dd			ri;
+
+		if (i == c || !live[i])
+			continue;
+		ri = dd_mul(r[i], dinv);
+		for (j = 0; j < N; j++)
+			if (j != c && live[j])
+				G[(size_t) i * N + j] = dd_sub(G[(size_t) i * N + j],
+											   dd_mul(ri, r[j]));
+	}
+	for (j = 0; j < N; j++)
+		if (j != c && live[j])
+		{
+			dd			v = dd_mul(r[j], dinv);
+
+			G[(size_t) c * N + j] = v;
+			G[(size_t) j * N + c] = v;
+		}
+	G[(size_t) c * N + c] = dd_neg(dinv);
+}
+
+static void
+put_id(double *blob, uint64_t id)
+{
+	blob[RF_ID_HI] = (double) (uint32_t) (id >> 32);
+	blob[RF_ID_LO] = (double) (uint32_t) (id & UINT64_C(0xffffffff));
+}
+
+RobustFit *
+robust_fit_build(const MomentsState *m, int dep, const int *preds, int npreds,
+				 const int *block_ends, int nblocks, bool intercept,
+				 const bool *aliased, RobustSe se, RobustWeight weight,
+				 robust_alloc_fn alloc, RobustStatus *status)
+{
+	const int	k = m->k;
+	const int	off = intercept ? 1 : 0;	/* first predictor in G */
+	const int	N = off + npreds + 1;
+	const int	y = N - 1;
+	RobustFit  *fit;
+	dd		   *C,
+			   *G,
+			   *dvec,
+			   *r;
+	double	   *sc;
+	bool	   *live;
+	dd			n;
+	int			a,
+				b,
+				blk,
+				next = 0;
+	long long	q = 0,
+				nblock = 0,
+				len;
+	double	   *w;
+
+	*status = ROBUST_OK;
+	fit = alloc(sizeof(RobustFit));
+	C = alloc(sizeof(dd) * (size_t) k * k);
+	G = alloc(sizeof(dd) * (size_t) N * N);
+	dvec = alloc(sizeof(dd) * (size_t) N);
+	r = alloc(sizeof(dd) * (size_t) N);
+	sc = alloc(sizeof(double) * (size_t) N);
+	live = alloc(sizeof(bool) * (size_t) N);
+	if (!fit || !C || !G || !dvec || !r || !sc || !live)
+	{
+		*status = ROBUST_ERR_NO_MEMORY;
+		return NULL;
+	}
+	memset(fit, 0, sizeof(RobustFit));
+	fit->se = se;
+	fit->weight = weight;
+	fit->intercept = intercept;
+	fit->ncols = npreds + 1;
+	fit->nmodels = nblocks;
+	fit->shift = alloc(sizeof(double) * (size_t) (npreds + 1));
+	fit->models = alloc(sizeof(RobustFitModel) * (size_t) nblocks);
+	if (!fit->shift || !fit->models)
+	{
+		*status = ROBUST_ERR_NO_MEMORY;
+		return NULL;
+	}
+
+	/* shifts and the cross-product matrix of the shifted design */
+	n = moments_n(m);
+	moments_centered(m, C);
+	for (a = off; a < N; a++)
+	{
+		int			va = a == y ? dep : preds[a - off];
+		dd			mean = moments_mean(m, va);
+		double		s = intercept ? dd_to_double(mean) : 0.0;
+
+		fit->shift[a == y ? 0 : 1 + (a - off)] = s;
+		dvec[a] = dd_sub(mean, dd_from(s));
+	}
+	for (a = off; a < N; a++)
+	{
+		int			va = a == y ? dep : preds[a - off];
+
+		for (b = off; b < N; b++)
+		{
+			int			vb = b == y ? dep : preds[b - off];
+
+			G[(size_t) a * N + b] = dd_add(C[(size_t) va * k + vb],
+										   dd_mul(n, dd_mul(dvec[a], dvec[b])));
+		}
+	}
+	if (intercept)
+	{
+		G[0] = n;
+		for (b = 1; b < N; b++)
+			G[b] = G[(size_t) b * N] = dd_mul(n, dvec[b]);
+	}
+	for (a = 0; a < N; a++)
+	{
+		double		d = G[(size_t) a * N + a].hi;
+
+		sc[a] = d > 0.0 ? pow2_unit_scale(d) : 1.0;
+		live[a] = true;
+	}
+	for (a = 0; a < N; a++)
+		for (b = 0; b < N; b++)
+			G[(size_t) a * N + b] = dd_scale2(G[(size_t) a * N + b], sc[a] * sc[b]);
+	for (a = 0; a < npreds; a++)
+		if (aliased[a])
+			live[off + a] = false;
+
+	if (intercept)
+	{
+		if (!(G[0].hi > 0.0))
+		{
+			*status = ROBUST_ERR_NOT_POSITIVE;
+			return NULL;
+		}
+		sweep_full(G, N, 0, live, r);
+	}
+
+	for (blk = 0; blk < nblocks; blk++)
+	{
+		RobustFitModel *mod = &fit->models[blk];
+		int			p,
+					t,
+					s,
+					term;
+		int			first_new = blk > 0 ? block_ends[blk - 1] : 0;
+
+		for (; next < block_ends[blk]; next++)
+		{
+			if (aliased[next])
+				continue;
+			if (!(G[(size_t) (off + next) * N + off + next].hi > 0.0))
+			{
+				*status = ROBUST_ERR_NOT_POSITIVE;
+				return NULL;
+			}
+			sweep_full(G, N, off + next, live, r);
+		}
+
+		p = off;
+		for (a = 0; a < block_ends[blk]; a++)
+			if (!aliased[a])
+				p++;
+		mod->p = p;
+		mod->offset = (int) q;
+		mod->block_offset = (int) nblock;
+		q += p;
+		nblock += (long long) p * (p + 1) / 2;
+		if (nblock > ROBUST_MAX_BLOCK)
+		{
+			*status = ROBUST_ERR_TOO_LARGE;
+			return NULL;
+		}
+		mod->col = alloc(sizeof(int) * (size_t) (p > 0 ? p : 1));
+		mod->term = alloc(sizeof(int) * (size_t) (p > 0 ? p : 1));
+		mod->is_new = alloc(sizeof(bool) * (size_t) (p > 0 ? p : 1));
+		mod->b = alloc(sizeof(dd) * (size_t) (p > 0 ? p : 1));
+		mod->A = alloc(sizeof(dd) * (size_t) (p > 0 ? p * p : 1));
+		if (!mod->col || !mod->term || !mod->is_new || !mod->b || !mod->A)
+		{
+			*status = ROBUST_ERR_NO_MEMORY;
+			return NULL;
+		}
+		/* terms: G rows gi[t]; OlsModel term index term */
+		t = 0;
+		term = 0;
+		if (intercept)
+		{
+			mod->col[0] = -1;
+			mod->term[0] = 0;
+			mod->is_new[0] = false;
+			t = 1;
+			term = 1;
+		}
+		for (a = 0; a < block_ends[blk]; a++, term++)
+		{
+			if (aliased[a])
+				continue;
+			mod->col[t] = 1 + a;
+			mod->term[t] = term;
+			mod->is_new[t] = a >= first_new;
+			t++;
+		}
+		for (t = 0; t < p; t++)
+		{
+			int			gt = mod->col[t] < 0 ? 0 : off + mod->col[t] - 1;
+
+			mod->b[t] = dd_scale2(G[(size_t) gt * N + y], sc[gt] / sc[y]);
+			for (s = 0; s < p; s++)
+			{
+				int			gs = mod->col[s] < 0 ? 0 : off + mod->col[s] - 1;
+
+				mod->A[(size_t) t * p + s] =
+					dd_scale2(dd_neg(G[(size_t) gt * N + gs]), sc[gt] * sc[gs]);
+			}
+		}
+	}
+	fit->q = (int) q;
+	fit->nblock = (int) nblock;
+
+	/* serialize */
+	len = RF_HEADER + fit->ncols;
+	for (blk = 0; blk < nblocks; blk++)
+	{
+		long long	p = fit->models[blk].p;
+
+		len += 1 + 3 * p + p * p;
+	}
+	if (len > (long long) 0x7fffffff / (long long) sizeof(double))
+	{
+		*status = ROBUST_ERR_TOO_LARGE;
+		return NULL;
+	}
+	fit->bloblen = (int) len;
+	fit->blob = alloc(sizeof(double) * (size_t) len);
+	if (!fit->blob)
+	{
+		*status = ROBUST_ERR_NO_MEMORY;
+		return NULL;
+	}
+	w = fit->blob;
+	w[RF_MAGIC] = ROBUST_FIT_MAGIC;
+	w[RF_VERSION] = ROBUST_FIT_VERSION;
+	w[RF_ID_HI] = w[RF_ID_LO] = 0.0;
+	w[RF_SE] = (double) se;
+	w[RF_WEIGHT] = (double) weight;
+	w[RF_INTERCEPT] = intercept ? 1.0 : 0.0;
+	w[RF_NCOLS] = (double) fit->ncols;
+	w[RF_NMODELS] = (double) nblocks;
+	w[RF_Q] = (double) fit->q;
+	memcpy(w + RF_HEADER, fit->shift, sizeof(double) * (size_t) fit->ncols);
+	w += RF_HEADER + fit->ncols;
+	for (blk = 0; blk < nblocks; blk++)
+	{
+		const RobustFitModel *mod = &fit->models[blk];
+		int			p = mod->p,
+					t;
+
+		*w++ = (double) p;
+		for (t = 0; t < p; t++)
+			*w++ = (double) mod->col[t];
+		for (t = 0; t < p; t++)
+			*w++ = mod->b[t].hi;
+		for (t = 0; t < p; t++)
+			*w++ = mod->b[t].lo;
+		for (t = 0; t < p * p; t++)
+			*w++ = dd_to_double(mod->A[t]);
+	}
+	fit->id = moments_hash_bytes(fit->blob + RF_SE,
+								 sizeof(double) * (size_t) (len - RF_SE));
+	put_id(fit->blob, fit->id);
+	return fit;
+}
+
+/* x is an integer in [lo, hi] */
+static bool
+int_in(double x, double lo, double hi)
+{
+	return x >= lo && x <= hi && x == floor(x);
+}
+
+const char *
+robust_fit_view(const double *blob, int len, RobustFitView *v)
+{
+	int			pos,
+				j;
+	long long	q = 0,
+				nblock = 0;
+
+	if (len < RF_HEADER)
+		return "the fit is too short";
+	if (blob[RF_MAGIC] != ROBUST_FIT_MAGIC || blob[RF_VERSION] != ROBUST_FIT_VERSION)
+		return "the array is not a fit made by survey_reg.robust_fit";
+	if (!int_in(blob[RF_ID_HI], 0, 4294967295.0) || !int_in(blob[RF_ID_LO], 0, 4294967295.0)
+		|| !int_in(blob[RF_SE], 0, ROBUST_SE_COUNT - 1)
+		|| !int_in(blob[RF_WEIGHT], 0, 1) || !int_in(blob[RF_INTERCEPT], 0, 1)
+		|| !int_in(blob[RF_NCOLS], 1, MOMENTS_MAX_K)
+		|| !int_in(blob[RF_NMODELS], 1, MOMENTS_MAX_K)
+		|| !int_in(blob[RF_Q], 0, 2147483647.0))
+		return "the fit's header is malformed";
+	v->blob = blob;
+	v->len = len;
+	v->se = (RobustSe) (int) blob[RF_SE];
+	v->weight = (RobustWeight) (int) blob[RF_WEIGHT];
+	v->intercept = blob[RF_INTERCEPT] != 0.0;
+	v->ncols = (int) blob[RF_NCOLS];
+	v->nmodels = (int) blob[RF_NMODELS];
+	v->q = (int) blob[RF_Q];
+	v->id = ((uint64_t) (uint32_t) blob[RF_ID_HI] << 32) | (uint32_t) blob[RF_ID_LO];
+	v->shift = blob + RF_HEADER;
+	if (len < RF_HEADER + v->ncols)
+		return "the fit is too short";
+	pos = RF_HEADER + v->ncols;
+	for (j = 0; j < v->nmodels; j++)
+	{
+		long long	p,
+					need;
+		int			t;
+
+		if (pos >= len || !int_in(blob[pos], 0, v->ncols))
+			return "a model of the fit is malformed";
+		p = (long long) blob[pos];
+		need = 1 + 3 * p + p * p;
+		if (need > (long long) len - pos)
+			return "the fit is too short";
+		for (t = 0; t < p; t++)
+		{
+			double		c = blob[pos + 1 + t];
+
+			if (!(int_in(c, 1, v->ncols - 1)
+				  || (c == -1.0 && t == 0 && v->intercept)))
+				return "a model of the fit has a malformed term";
+		}
+		q += p;
+		nblock += p * (p + 1) / 2;
+		if (nblock > ROBUST_MAX_BLOCK)
+			return "the fit is too large";
+		pos += (int) need;
+	}
+	if (pos != len)
+		return "the fit has trailing elements";
+	if (q != v->q)
+		return "the fit's score length does not match its models";
+	v->nblock = (int) nblock;
+	return NULL;
+}
+
+int
+robust_view_first_model(const RobustFitView *v)
+{
+	return RF_HEADER + v->ncols;
+}
+
+void
+robust_view_model(const RobustFitView *v, int start, RobustViewModel *vm)
+{
+	int			p = (int) v->blob[start];
+
+	vm->p = p;
+	vm->col = v->blob + start + 1;
+	vm->b_hi = vm->col + p;
+	vm->b_lo = vm->b_hi + p;
+	vm->A = vm->b_lo + p;
+	vm->next = start + 1 + 3 * p + p * p;
+}
+
+void
+robust_scores(const RobustFitView *v, const double *row, double w,
+			  double *out, void *scratch)
+{
+	int			pos = robust_view_first_model(v);
+	int			j,
+				o = 0;
+	double		base;
+	dd		   *xc = scratch;
+	double	   *x = (double *) (xc + v->ncols);
+
+	if (v->se <= ROBUST_HC3 && v->weight == ROBUST_W_FREQUENCY)
+		base = sqrt(w);
+	else
+		base = w;
+
+	for (j = 0; j < v->nmodels; j++)
+	{
+		RobustViewModel vm;
+		dd			e;
+		double		ed,
+					f = base;
+		int			t,
+					s;
+
+		robust_view_model(v, pos, &vm);
+		pos = vm.next;
+		e = dd_diff_d(row[0], v->shift[0]);
+		for (t = 0; t < vm.p; t++)
+		{
+			int			c = (int) vm.col[t];
+
+			xc[t] = c < 0 ? dd_from(1.0) : dd_diff_d(row[c], v->shift[c]);
+			x[t] = dd_to_double(xc[t]);
+			e = dd_sub(e, dd_mul(dd_make(vm.b_hi[t], vm.b_lo[t]), xc[t]));
+		}
+		ed = dd_to_double(e);
+		if (v->se == ROBUST_HC2 || v->se == ROBUST_HC3)
+		{
+			double		h = 0.0;
+
+			for (t = 0; t < vm.p; t++)
+			{
+				const double *At = vm.A + (size_t) t * vm.p;
+				double		acc = 0.0;
+
+				for (s = 0; s < vm.p; s++)
+					acc += At[s] * x[s];
+				h += x[t] * acc;
+			}
+			if (v->weight == ROBUST_W_PROBABILITY)
+				h *= w;
+			f = v->se == ROBUST_HC2 ? f / sqrt(1.0 - h) : f / (1.0 - h);
+		}
+		for (t = 0; t < vm.p; t++)
+			out[o + t] = x[t] * ed * f;
+		o += vm.p;
+	}
+}
+
+/* the model's p x p meat block (full, dd) from the packed upper triangles */
+static void
+unpack_block(const dd *packed, int p, dd *Mfull)
+{
+	int			s,
+				t,
+				i = 0;
+
+	for (s = 0; s < p; s++)
+		for (t = s; t < p; t++, i++)
+			Mfull[(size_t) s * p + t] = Mfull[(size_t) t * p + s] = packed[i];
+}
+
+/*
+ * Wald statistic b_S' V_SS^-1 b_S over the terms in S (dd; Gauss-Jordan
+ * on a copy).  NaN when V_SS is not positive definite.
+ */
+static double
+wald(const dd *V, const dd *b, int p, const bool *in, robust_alloc_fn alloc)
+{
+	int			ns = 0,
+				s,
+				t,
+				i,
+				j;
+	int		   *idx = alloc(sizeof(int) * (size_t) (p > 0 ? p : 1));
+	dd		   *G;
+	dd		   *r;
+	bool	   *live;
+	dd			w = dd_from(0.0);
+
+	if (!idx)
+		return NAN;
+	for (s = 0; s < p; s++)
+		if (in[s])
+			idx[ns++] = s;
+	if (ns == 0)
+		return NAN;
+	/* [V_SS b_S; b_S' 0]: sweeping V_SS leaves -b' V^-1 b in the corner */
+	G = alloc(sizeof(dd) * (size_t) (ns + 1) * (ns + 1));
+	r = alloc(sizeof(dd) * (size_t) (ns + 1));
+	live = alloc(sizeof(bool) * (size_t) (ns + 1));
+	if (!G || !r || !live)
+		return NAN;
+	for (i = 0; i < ns; i++)
+	{
+		for (j = 0; j < ns; j++)
+			G[(size_t) i * (ns + 1) + j] = V[(size_t) idx[i] * p + idx[j]];
+		G[(size_t) i * (ns + 1) + ns] = G[(size_t) ns * (ns + 1) + i] = b[idx[i]];
+		live[i] = true;
+	}
+	G[(size_t) ns * (ns + 1) + ns] = dd_from(0.0);
+	live[ns] = true;
+	for (t = 0; t < ns; t++)
+	{
+		if (!(G[(size_t) t * (ns + 1) + t].hi > 0.0))
+			return NAN;
+		sweep_full(G, ns + 1, t, live, r);
+	}
+	w = dd_neg(G[(size_t) ns * (ns + 1) + ns]);
+	return dd_to_double(w);
+}
+
+RobustResult *
+robust_variance(const RobustFit *fit, const RobustStratum *strata, int nstrata,
+				RobustLonely lonely, double n_df, robust_alloc_fn alloc,
+				RobustStatus *status)
+{
+	RobustResult *res = alloc(sizeof(RobustResult));
+	dd		   *M;				/* [nblock]: the meat, packed per model */
+	double		G = 0.0,
+				psus = 0.0;
+	int			nstrat = 0,
+				nlonely_avg = 0,
+				h,
+				i,
+				j;
+
+	*status = ROBUST_OK;
+	if (!res)
+	{
+		*status = ROBUST_ERR_NO_MEMORY;
+		return NULL;
+	}
+	memset(res, 0, sizeof(RobustResult));
+	res->bad_stratum = -1;
+	res->n_df = n_df;
+	res->models = alloc(sizeof(RobustModelResult) * (size_t) fit->nmodels);
+	M = alloc(sizeof(dd) * (size_t) (fit->nblock > 0 ? fit->nblock : 1));
+	if (!res->models || !M)
+	{
+		*status = ROBUST_ERR_NO_MEMORY;
+		return NULL;
+	}
+	for (i = 0; i < fit->nblock; i++)
+		M[i] = dd_from(0.0);
+
+	/* the meat */
+	for (h = 0; h < nstrata; h++)
+	{
+		const RobustStratum *st = &strata[h];
+
+		if (!(st->n_nonnull > 0))
+			continue;			/* no complete row: not in the sample */
+		nstrat++;
+		G += st->n_nonnull;
+		if (fit->se != ROBUST_DESIGN)
+		{
+			for (i = 0; i < fit->nblock; i++)
+				M[i] = dd_add(M[i], st->cross[i]);
+			continue;
+		}
+		psus += st->n_nonnull;
+		if (st->n_units < 2)
+		{
+			res->lonely_strata++;
+			switch (lonely)
+			{
+				case ROBUST_LONELY_FAIL:
+					res->bad_stratum = h;
+					*status = ROBUST_ERR_LONELY;
+					return res;
+				case ROBUST_LONELY_REMOVE:
+				case ROBUST_LONELY_CERTAINTY:
+					break;		/* contributes nothing */
+				case ROBUST_LONELY_ADJUST:
+					/* deviation from zero, the mean of all PSU totals */
+					for (i = 0; i < fit->nblock; i++)
+						M[i] = dd_add(M[i], st->cross[i]);
+					break;
+				case ROBUST_LONELY_AVERAGE:
+					nlonely_avg++;
+					break;
+			}
+			continue;
+		}
+		/* n_h / (n_h - 1) (sum u u' - sum u sum u' / n_h) */
+		{
+			dd			nh = dd_from(st->n_units);
+			dd			fac = dd_div(nh, dd_from(st->n_units - 1.0));
+
+			for (j = 0; j < fit->nmodels; j++)
+			{
+				const RobustFitModel *mod = &fit->models[j];
+				int			s,
+							t,
+							k = mod->block_offset;
+
+				for (s = 0; s < mod->p; s++)
+					for (t = s; t < mod->p; t++, k++)
+					{
+						dd			c = dd_sub(st->cross[k],
+											   dd_div(dd_mul(st->sum[mod->offset + s],
+															 st->sum[mod->offset + t]), nh));
+
+						M[k] = dd_add(M[k], dd_mul(fac, c));
+					}
+			}
+		}
+	}
+	if (fit->se == ROBUST_DESIGN)
+	{
+		res->clusters = psus;
+		res->degf = psus - nstrat;
+		if (nlonely_avg > 0)
+		{
+			/* R: the other strata's sum times nstrat / (nstrat - lonely) */
+			double		f = nstrat > nlonely_avg
+				? (double) nstrat / (nstrat - nlonely_avg) : NAN;
+
+			for (i = 0; i < fit->nblock; i++)
+				M[i] = dd_mul_d(M[i], f);
+		}
+	}
+	else
+	{
+		res->clusters = G;
+		res->degf = NAN;
+		if (fit->se == ROBUST_CLUSTER && G < 2)
+			res->single_cluster = true;
+	}
+
+	for (j = 0; j < fit->nmodels; j++)
+	{
+		const RobustFitModel *mod = &fit->models[j];
+		RobustModelResult *out = &res->models[j];
+		int			p = mod->p,
+					s,
+					t,
+					u;
+		dd		   *Mf = alloc(sizeof(dd) * (size_t) (p > 0 ? p * p : 1));
+		dd		   *T1 = alloc(sizeof(dd) * (size_t) (p > 0 ? p * p : 1));
+		dd		   *V = alloc(sizeof(dd) * (size_t) (p > 0 ? p * p : 1));
+		bool	   *in = alloc(sizeof(bool) * (size_t) (p > 0 ? p : 1));
+		double		c,
+					df;
+		int			nslopes = 0,
+					nnew = 0;
+
+		out->se = alloc(sizeof(double) * (size_t) (p > 0 ? p : 1));
+		if (!Mf || !T1 || !V || !in || !out->se)
+		{
+			*status = ROBUST_ERR_NO_MEMORY;
+			return NULL;
+		}
+		unpack_block(M + mod->block_offset, p, Mf);
+
+		/* the small-sample factor and the df of t */
+		switch (fit->se)
+		{
+			case ROBUST_HC1:
+				c = n_df / (n_df - p);
+				df = n_df - p;
+				break;
+			case ROBUST_CLUSTER:
+				c = (G / (G - 1.0)) * ((n_df - 1.0) / (n_df - p));
+				df = G - 1.0;
+				break;
+			case ROBUST_DESIGN:
+				c = 1.0;
+				df = res->degf - p + 1.0;
+				break;
+			default:
+				c = 1.0;
+				df = n_df - p;
+				break;
+		}
+		if (res->single_cluster || !(c > 0.0) || !isfinite(c))
+			c = NAN;
+		out->df = df > 0.0 && !res->single_cluster ? df : NAN;
+
+		/* V = c A M A, dd */
+		for (s = 0; s < p; s++)
+			for (t = 0; t < p; t++)
+			{
+				dd			acc = dd_from(0.0);
+
+				for (u = 0; u < p; u++)
+					acc = dd_add(acc, dd_mul(mod->A[(size_t) s * p + u],
+											 Mf[(size_t) u * p + t]));
+				T1[(size_t) s * p + t] = acc;
+			}
+		for (s = 0; s < p; s++)
+			for (t = s; t < p; t++)
+			{
+				dd			acc = dd_from(0.0);
+
+				for (u = 0; u < p; u++)
+					acc = dd_add(acc, dd_mul(T1[(size_t) s * p + u],
+											 mod->A[(size_t) u * p + t]));
+				acc = dd_mul_d(acc, c);
+				V[(size_t) s * p + t] = V[(size_t) t * p + s] = acc;
+			}
+
+		/* standard errors; the intercept's mapped back from the shift */
+		for (t = 0; t < p; t++)
+		{
+			dd			v = V[(size_t) t * p + t];
+
+			if (t == 0 && mod->col[0] < 0)
+			{
+				dd			cross = dd_from(0.0),
+							quad = dd_from(0.0);
+
+				for (s = 1; s < p; s++)
+				{
+					double		cs = fit->shift[mod->col[s]];
+					dd			row = dd_from(0.0);
+
+					cross = dd_add(cross, dd_mul_d(V[s], cs));
+					for (u = 1; u < p; u++)
+						row = dd_add(row, dd_mul_d(V[(size_t) s * p + u],
+												   fit->shift[mod->col[u]]));
+					quad = dd_add(quad, dd_mul_d(row, cs));
+				}
+				v = dd_add(dd_sub(v, dd_mul_d(cross, 2.0)), quad);
+			}
+			out->se[t] = v.hi >= 0.0 ? sqrt(dd_to_double(v)) : NAN;
+		}
+
+		/* Wald tests: every predictor, and the model's own block */
+		for (t = 0; t < p; t++)
+		{
+			in[t] = mod->col[t] >= 0;
+			nslopes += in[t];
+			nnew += mod->is_new[t];
+		}
+		out->f_df1 = nslopes;
+		out->f_change_df1 = nnew;
+		out->f = out->f_change = NAN;
+		if (out->df > 0.0 && isfinite(c))
+		{
+			double		rank = fit->se == ROBUST_CLUSTER ? G - 1.0
+				: fit->se == ROBUST_DESIGN ? res->degf : INFINITY;
+
+			if (nslopes > 0 && nslopes <= rank)
+				out->f = wald(V, mod->b, p, in, alloc) / nslopes;
+			if (nnew > 0 && nnew <= rank)
+				out->f_change = wald(V, mod->b, p, mod->is_new, alloc) / nnew;
+		}
+	}
+	return res;
+}

@@ -1,0 +1,70 @@
+/*
+ * robust.h — the PostgreSQL side of core/robust_core.c, for regression.c:
+ * option parsing, the fit as a float8[], the second scan of the table-name
+ * forms and the variances from an accumulated meat.
+ */
+#ifndef SURVEY_REG_ROBUST_H
+#define SURVEY_REG_ROBUST_H
+
+#include "survey_reg.h"
+
+#include "ols_core.h"
+#include "robust_core.h"
+
+/* the table-name forms' inference options, checked */
+typedef struct RobustOptions
+{
+	bool		robust;			/* false: classical, the one-scan path */
+	RobustSe	se;
+	RobustWeight weight;
+	const char *weight_col;		/* NULL: unweighted */
+	const char *cluster;		/* column or NULL */
+	const char *strata;			/* column or NULL */
+	RobustLonely lonely;
+} RobustOptions;
+
+/*
+ * Check and read se, weight_type, cluster, strata and lonely_psu (NULL
+ * means the default) for a table-name form with the given weight column.
+ */
+extern void robust_options(RobustOptions *o, const char *se,
+						   const char *weight_type, const char *cluster,
+						   const char *strata, const char *lonely_psu,
+						   const char *weight);
+
+/* single arguments of the state-level functions */
+extern RobustSe robust_se_arg(const char *se);
+extern RobustWeight robust_weight_arg(const char *weight_type);
+extern RobustLonely robust_lonely_arg(const char *lonely_psu);
+
+/* the cluster and strata columns exist (before the first scan) */
+extern void robust_check_columns(text *source, const RobustOptions *o);
+
+/* the fit of the nested models of an OlsFit (aliasing as there) */
+extern RobustFit *robust_fit_pg(const MomentsState *m, int dep,
+								const int *preds, int npreds,
+								const int *block_ends, int nblocks,
+								bool intercept, const OlsFit *fit,
+								RobustSe se, RobustWeight weight);
+extern ArrayType *robust_fit_array(const RobustFit *fit);
+
+/* the second scan of a table-name form: the meat of every model */
+extern bytea *robust_table_meat(text *source, char **columns, int ncolumns,
+								const RobustOptions *o, const RobustFit *fit);
+
+/* the settings a meat was accumulated with (errors if malformed) */
+extern void robust_meat_settings(bytea *meat, RobustSe *se,
+								 RobustWeight *weight, bool *intercept);
+
+/*
+ * The variances from a meat made with fit (errors if it was not, or for a
+ * lonely PSU with lonely = fail; NOTICEs for what is NULL and why).
+ */
+extern RobustResult *robust_result(const MomentsState *m,
+								   const RobustFit *fit, bytea *meat,
+								   RobustLonely lonely);
+
+/* n of the HC1 / CR1 factors: rows with probability weights, else N */
+extern double robust_n_df(const MomentsState *m, RobustWeight weight);
+
+#endif							/* SURVEY_REG_ROBUST_H */
