@@ -108,3 +108,17 @@ SELECT count(*) FROM survey_reg.describe(NULL::text, ARRAY['a']);
 SELECT count(*) FROM survey_reg.correlations(NULL::text, ARRAY['a', 'b']);
 SELECT count(*) FROM survey_reg.describe('m_rows', NULL::text[]);
 SELECT variable, n FROM survey_reg.describe('m_rows', ARRAY['a', 'b'], NULL);
+
+-- wide tables: more columns than a function takes arguments (100) use the
+-- array form internally
+DO $$
+BEGIN
+	EXECUTE 'CREATE TABLE wide AS SELECT ' ||
+		(SELECT string_agg(format('g * %s + sin(g * %s) AS c%s', i, i, i), ', ')
+		 FROM generate_series(1, 150) i) || ' FROM generate_series(1, 200) g';
+END $$;
+SELECT count(*) AS variables, min(n) AS n FROM survey_reg.describe('wide',
+	(SELECT array_agg('c' || i) FROM generate_series(1, 150) i));
+-- state counts beyond 18 digits round-trip
+SELECT survey_reg.moments_from_matrix(ARRAY['a'], 5e18, ARRAY[[1]])::text::survey_reg.moments IS NOT NULL AS ok;
+SELECT survey_reg.moments_from_matrix(ARRAY['a'], 1e19, ARRAY[[1]]);

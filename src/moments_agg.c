@@ -494,10 +494,10 @@ moments_from_matrix(PG_FUNCTION_ARGS)
 						MOMENTS_MAX_K)));
 	check_unique_names(names, k);
 	n = PG_GETARG_FLOAT8(1);
-	if (!(n > 0) || !isfinite(n))
+	if (!(n > 0) || !(n < 9e18))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n must be a positive finite number")));
+				 errmsg("n must be a positive number below 9e18")));
 
 	corr_arr = PG_GETARG_ARRAYTYPE_P(2);
 	if (ARR_ELEMTYPE(corr_arr) != FLOAT8OID || ARR_NDIM(corr_arr) != 2

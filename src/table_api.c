@@ -88,30 +88,62 @@ check_columns(const TableRef *t, char **columns, int ncolumns)
 	}
 }
 
+/* (c1)::float8, (c2)::float8, ... */
+static void
+append_float8_columns(StringInfo sql, char **columns, int ncolumns, bool comma)
+{
+	int			i;
+
+	for (i = 0; i < ncolumns; i++)
+		appendStringInfo(sql, "%s(%s)::pg_catalog.float8",
+						 (i || comma) ? ", " : "", quote_identifier(columns[i]));
+}
+
+/* ARRAY['c1', 'c2', ...]::text[] */
+static void
+append_names_array(StringInfo sql, char **columns, int ncolumns)
+{
+	int			i;
+
+	appendStringInfoString(sql, "ARRAY[");
+	for (i = 0; i < ncolumns; i++)
+		appendStringInfo(sql, "%s%s", i ? ", " : "",
+						 quote_literal_cstr(columns[i]));
+	appendStringInfoString(sql, "]::pg_catalog.text[]");
+}
+
 /*
  * survey_reg.rename(survey_reg.moments_of[_weighted]([w,] c1, ..), names):
- * the separate-argument aggregate spares a per-row array
+ * the separate-argument aggregate spares a per-row array.  A function takes
+ * at most FUNC_MAX_ARGS (100) arguments; wider calls use the array form
+ * survey_reg.moments(ARRAY[c1, ..], names [, w]).
  */
 static void
 append_moments_call(StringInfo sql, char **columns, int ncolumns,
 					const char *weight)
 {
-	int			i;
-
+	if (ncolumns + (weight ? 1 : 0) > FUNC_MAX_ARGS - 1)
+	{
+		appendStringInfoString(sql, "survey_reg.moments(ARRAY[");
+		append_float8_columns(sql, columns, ncolumns, false);
+		appendStringInfoString(sql, "]::pg_catalog.float8[], ");
+		append_names_array(sql, columns, ncolumns);
+		if (weight)
+			appendStringInfo(sql, ", (%s)::pg_catalog.float8",
+							 quote_identifier(weight));
+		appendStringInfoChar(sql, ')');
+		return;
+	}
 	appendStringInfoString(sql, "survey_reg.rename(");
 	if (weight)
 		appendStringInfo(sql, "survey_reg.moments_of_weighted((%s)::pg_catalog.float8",
 						 quote_identifier(weight));
 	else
 		appendStringInfoString(sql, "survey_reg.moments_of(");
-	for (i = 0; i < ncolumns; i++)
-		appendStringInfo(sql, "%s(%s)::pg_catalog.float8",
-						 (i || weight) ? ", " : "", quote_identifier(columns[i]));
-	appendStringInfoString(sql, "), ARRAY[");
-	for (i = 0; i < ncolumns; i++)
-		appendStringInfo(sql, "%s%s", i ? ", " : "",
-						 quote_literal_cstr(columns[i]));
-	appendStringInfoString(sql, "]::pg_catalog.text[])");
+	append_float8_columns(sql, columns, ncolumns, weight != NULL);
+	appendStringInfoString(sql, "), ");
+	append_names_array(sql, columns, ncolumns);
+	appendStringInfoChar(sql, ')');
 }
 
 /*

@@ -492,7 +492,8 @@ moments_merge(MomentsState *dst, const MomentsState *src)
 		dst->n_hi = n.hi;
 		dst->n_lo = n.lo;
 	}
-	dst->nrows += src->nrows;
+	if (__builtin_add_overflow(dst->nrows, src->nrows, &dst->nrows))
+		return -1;
 	dst->flags |= src->flags;
 	if (dst->flags & MOMENTS_FLAG_NO_SHAPE)
 		drop_shape(dst, &ad);

@@ -167,12 +167,15 @@ parse_int(Parser *ps, long long lo, long long hi)
 		return 0;
 	while (*ps->p >= '0' && *ps->p <= '9')
 	{
-		if (digits++ >= 18)
+		int			d = *ps->p++ - '0';
+
+		digits++;
+		if (v > (INT64_MAX - d) / 10)
 		{
 			ps->err = "integer out of range";
 			return 0;
 		}
-		v = v * 10 + (*ps->p++ - '0');
+		v = v * 10 + d;
 	}
 	if (digits == 0)
 		ps->err = "integer expected";
