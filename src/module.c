@@ -5,9 +5,19 @@
 
 #include <dlfcn.h>
 
+#include "ols_core.h"
+#include "reliability_core.h"
+
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
+
+/* the numeric core's long loops call this, so queries can be cancelled */
+static void
+check_for_interrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
 
 /*
  * Keep BLAS single-threaded inside backends: a backend is one process among
@@ -24,6 +34,9 @@ _PG_init(void)
 		"bli_thread_set_num_threads", "MKL_Set_Num_Threads"
 	};
 	int			i;
+
+	ols_interrupt_hook = check_for_interrupts;
+	rel_interrupt_hook = check_for_interrupts;
 
 	for (i = 0; i < lengthof(setters); i++)
 	{

@@ -276,6 +276,9 @@ cronbach_alpha_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	m = PG_GETARG_MOMENTS_P(0);
+	/* this final function replaces moments_finalfn: its overflow check too */
+	if (moments_check(m) < 0)
+		moments_overflow_error();
 	require_items(m, "cronbach_alpha");
 	C = state_centered(m, NULL);
 	alpha = rel_alpha(m->k, C, moments_n(m), m->nrows, &status, &k_zero);

@@ -43,6 +43,12 @@
  */
 #include "reliability_core.h"
 
+/* called in every O(k^2) step, so that a k = 1000 scale can be cancelled */
+void		(*rel_interrupt_hook) (void) = NULL;
+
+#define REL_CHECK_INTERRUPTS() \
+	do { if (rel_interrupt_hook) rel_interrupt_hook(); } while (0)
+
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -84,6 +90,7 @@ rel_alpha(int k, const dd *C, dd n, long long nrows, int *status,
 	}
 	for (i = 0; i < k; i++)
 	{
+		REL_CHECK_INTERRUPTS();
 		if (Cij(C, k, i, i).hi <= 0.0)
 		{
 			(*k_zero)++;
@@ -121,6 +128,7 @@ cholesky(int n, double *A)
 	{
 		double		d = A[(size_t) j * n + j];
 
+		REL_CHECK_INTERRUPTS();
 		for (m = 0; m < j; m++)
 			d -= A[(size_t) j * n + m] * A[(size_t) j * n + m];
 		/* correlation matrix: diagonal 1, so this is a relative test */
@@ -155,6 +163,7 @@ inverse_diag(int n, const double *L, double *out, double *y)
 	{
 		double		ss = 0.0;
 
+		REL_CHECK_INTERRUPTS();
 		for (m = 0; m < n; m++)
 		{
 			double		s;
@@ -187,6 +196,7 @@ lu_solve(int n, double *A, double *b, int *piv)
 		int			p = c;
 		double		best = fabs(A[(size_t) c * n + c]);
 
+		REL_CHECK_INTERRUPTS();
 		for (i = c + 1; i < n; i++)
 			if (fabs(A[(size_t) i * n + c]) > best)
 			{
@@ -279,6 +289,7 @@ top_eigen(int k, const double *R, const double *h, double *v, double *w,
 	{
 		double		diff = 0.0;
 
+		REL_CHECK_INTERRUPTS();
 		for (i = 0; i < k; i++)
 		{
 			double		s = (h[i] + shift) * v[i];
@@ -370,6 +381,7 @@ minres_newton(int k, const double *R, double *lambda, const int *clamped,
 					stepmax = 0.0,
 					lmax = 0.0;
 
+		REL_CHECK_INTERRUPTS();
 		if (f == 0.0)
 			return 1;
 		for (i = 0; i < k; i++)
@@ -457,6 +469,7 @@ rel_minres1(int k, const double *R, const double *h0, double *lambda,
 		double		e = top_eigen(k, R, h, v, w, 1000, 1e-13);
 		double		diff = 0.0;
 
+		REL_CHECK_INTERRUPTS();
 		if (!(e > 0.0))
 			return REL_OMEGA_NO_CONVERGENCE;
 		for (i = 0; i < k; i++)
@@ -605,6 +618,7 @@ rel_analyze(int k, const dd *C, const dd *mean, dd n, long long nrows,
 	{
 		int			used = Cij(C, k, i, i).hi > 0.0;
 
+		REL_CHECK_INTERRUPTS();
 		if (used)
 			idx[kv++] = i;
 		if (items)
@@ -655,8 +669,9 @@ rel_analyze(int k, const dd *C, const dd *mean, dd n, long long nrows,
 			if (b > a)
 			{
 				dd			cjj = Cij(C, k, idx[b], idx[b]);
+				/* sqrt of each first: the product could overflow */
 				dd			r = dd_div(Cij(C, k, idx[a], idx[b]),
-									   dd_sqrt(dd_mul(cii, cjj)));
+									   dd_mul(dd_sqrt(cii), dd_sqrt(cjj)));
 				double		rd = dd_to_double(r);
 
 				sumoff = dd_add(sumoff, r);
@@ -791,7 +806,7 @@ rel_analyze(int k, const dd *C, const dd *mean, dd n, long long nrows,
 		{
 			it->corrected_item_total_r =
 				dd_to_double(dd_div(dd_sub(row, cii),
-									dd_sqrt(dd_mul(cii, Sdel))));
+									dd_mul(dd_sqrt(cii), dd_sqrt(Sdel))));
 			if (kv > 2)
 				it->alpha_if_deleted = dd_to_double(
 					dd_mul_d(dd_div(dd_sub(Sdel, dd_sub(tr, cii)), Sdel),

@@ -65,6 +65,12 @@ typedef struct RelItem
 } RelItem;
 
 /* doubles of work space rel_analyze needs for k items */
+/*
+ * Set by the PostgreSQL layer to a function that calls CHECK_FOR_INTERRUPTS,
+ * so that long computations (O(k^3) for large k) can be cancelled.
+ */
+extern void (*rel_interrupt_hook) (void);
+
 extern size_t rel_work_doubles(int k);
 
 /*
