@@ -375,13 +375,15 @@ new_float8_array(int n)
 	return a;
 }
 
-static void
+/* a float8[] vector's length (an empty array has none); errors otherwise */
+static int
 check_vector(ArrayType *a, const char *what)
 {
-	if (ARR_NDIM(a) != 1 || ARR_ELEMTYPE(a) != FLOAT8OID || ARR_HASNULL(a))
+	if (ARR_NDIM(a) > 1 || ARR_ELEMTYPE(a) != FLOAT8OID || ARR_HASNULL(a))
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("%s must be a one-dimensional float8[] without NULLs", what)));
+	return ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
 }
 
 static void
@@ -428,18 +430,20 @@ score_sum_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	x = PG_GETARG_ARRAYTYPE_P(1);
-	check_vector(x, "score_sum's argument");
-	n = ARR_DIMS(x)[0];
+	n = check_vector(x, "score_sum's argument");
 	if (PG_ARGISNULL(0))
 		state = new_float8_array(2 * n);
 	else
 	{
+		int			have;
+
 		state = state_array(fcinfo, 0);
-		if (ARR_DIMS(state)[0] != 2 * n)
+		have = check_vector(state, "score_sum's state");
+		if (have != 2 * n)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 					 errmsg("score_sum: arrays of different lengths (%d and %d)",
-							ARR_DIMS(state)[0] / 2, n)));
+							have / 2, n)));
 	}
 	score_sum_add((double *) ARR_DATA_PTR(state),
 				  (double *) ARR_DATA_PTR(state) + n,
@@ -457,13 +461,12 @@ score_sum_combinefn(PG_FUNCTION_ARGS)
 	int			n,
 				i;
 
-	check_vector(a, "score_sum's state");
-	check_vector(b, "score_sum's state");
-	if (ARR_DIMS(a)[0] != ARR_DIMS(b)[0] || ARR_DIMS(a)[0] % 2 != 0)
+	n = check_vector(a, "score_sum's state");
+	if (n != check_vector(b, "score_sum's state") || n % 2 != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("score_sum: states of different lengths")));
-	n = ARR_DIMS(a)[0] / 2;
+	n /= 2;
 	ah = (double *) ARR_DATA_PTR(a);
 	bh = (double *) ARR_DATA_PTR(b);
 	for (i = 0; i < n; i++)
@@ -489,8 +492,7 @@ score_sum_finalfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = PG_GETARG_ARRAYTYPE_P(0);
-	check_vector(s, "score_sum's state");
-	n = ARR_DIMS(s)[0] / 2;
+	n = check_vector(s, "score_sum's state") / 2;
 	out = new_float8_array(n);
 	h = (const double *) ARR_DATA_PTR(s);
 	o = (double *) ARR_DATA_PTR(out);
@@ -786,6 +788,23 @@ meat_check_fit(const MeatHeader *h, ArrayType *fitarr)
 				 errhint("Group by the state (or whatever the fit was made from) so that each meat has one fit.")));
 }
 
+/*
+ * A meat to read: a bytea in a tuple is only int-aligned, the meat holds
+ * doubles, so a copy when it is not at a MAXALIGN'ed address.
+ */
+static bytea *
+meat_aligned(bytea *b)
+{
+	if ((uintptr_t) b % MAXIMUM_ALIGNOF != 0)
+	{
+		bytea	   *copy = palloc(VARSIZE(b));
+
+		memcpy(copy, b, VARSIZE(b));
+		b = copy;
+	}
+	return b;
+}
+
 /* the meat argument, ours to change in place in an aggregate */
 static bytea *
 state_bytea(FunctionCallInfo fcinfo, int argno)
@@ -795,7 +814,7 @@ state_bytea(FunctionCallInfo fcinfo, int argno)
 	if (!AggCheckCallContext(fcinfo, NULL)
 		&& (Pointer) b == DatumGetPointer(PG_GETARG_DATUM(argno)))
 		b = PG_GETARG_BYTEA_P_COPY(argno);
-	return b;
+	return meat_aligned(b);
 }
 
 static void
@@ -873,13 +892,13 @@ meat_transfn(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(2))
 	{
 		ArrayType  *ua = PG_GETARG_ARRAYTYPE_P(2);
+		int			len = check_vector(ua, "meat's scores");
 
-		check_vector(ua, "meat's scores");
-		if (ARR_DIMS(ua)[0] != v.h->q)
+		if (len != v.h->q)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 					 errmsg("meat: the scores have %d elements, the fit %d",
-							ARR_DIMS(ua)[0], v.h->q)));
+							len, v.h->q)));
 		u = (const double *) ARR_DATA_PTR(ua);
 	}
 	s = meat_find(&v, key);
@@ -899,7 +918,7 @@ Datum
 meat_combinefn(PG_FUNCTION_ARGS)
 {
 	bytea	   *a = state_bytea(fcinfo, 0);
-	bytea	   *b = PG_GETARG_BYTEA_P(1);
+	bytea	   *b = meat_aligned(PG_GETARG_BYTEA_P(1));
 	MeatView	va,
 				vb;
 	int			i;
@@ -946,7 +965,7 @@ robust_meat_settings(bytea *meat, RobustSe *se, RobustWeight *weight,
 {
 	MeatView	v;
 
-	meat_view(meat, &v);
+	meat_view(meat_aligned(meat), &v);
 	*se = (RobustSe) v.h->se;
 	*weight = (RobustWeight) v.h->weight;
 	*intercept = v.h->intercept != 0;
@@ -1102,6 +1121,7 @@ robust_result(const MomentsState *m, const RobustFit *fit, bytea *meat,
 	int			i,
 				j;
 
+	meat = meat_aligned(meat);
 	meat_view(meat, &v);
 	if (v.h->id_hi != (uint32) (fit->id >> 32)
 		|| v.h->id_lo != (uint32) (fit->id & 0xffffffff))
