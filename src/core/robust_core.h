@@ -77,7 +77,7 @@ enum
  * Limits: the per-unit cross-products of all models together
  * (sum over models of p (p + 1) / 2) must stay below this.
  */
-#define ROBUST_MAX_BLOCK	4000000
+#define ROBUST_MAX_BLOCK	1000000
 
 /* one model of a fit */
 typedef struct RobustFitModel
