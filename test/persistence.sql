@@ -182,7 +182,9 @@ BEGIN
 	conn := format('-h %s -p %s -U %s -d %s -w',
 		quote_ident(split_part(current_setting('unix_socket_directories'), ',', 1)),
 		current_setting('port'), quote_ident(current_user), quote_ident(current_database()));
-	err := pg_temp.server_shell(format('PGCONNECT_TIMEOUT=10 timeout 300 %s/pg_dump -Fc -n persist_test %s -f %s',
+	-- (env -u LD_PRELOAD: a sanitizer run preloads its runtime into the
+	-- server, and programs started from it must not inherit it)
+	err := pg_temp.server_shell(format('env -u LD_PRELOAD PGCONNECT_TIMEOUT=10 timeout 300 %s/pg_dump -Fc -n persist_test %s -f %s',
 		bindir, conn, pg_temp.data_file('survey_reg_persist.dump')));
 	IF err IS NOT NULL THEN
 		INSERT INTO dump_state VALUES (NULL, NULL, 'pg_dump could not connect back to the server: ' || err);
@@ -208,7 +210,7 @@ BEGIN
 	IF d.skip_reason IS NOT NULL THEN
 		RETURN;
 	END IF;
-	RETURN NEXT is(pg_temp.server_shell(format('PGCONNECT_TIMEOUT=10 timeout 300 %s/pg_restore %s %s',
+	RETURN NEXT is(pg_temp.server_shell(format('env -u LD_PRELOAD PGCONNECT_TIMEOUT=10 timeout 300 %s/pg_restore %s %s',
 		d.bindir, d.conn, pg_temp.data_file('survey_reg_persist.dump'))), NULL, 'pg_restore of it');
 END $$;
 SELECT * FROM pg_temp.restore();
