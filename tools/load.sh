@@ -40,10 +40,13 @@ echo "serial results recorded: $(psql -AtX -c 'SELECT count(*) FROM load_expecte
 
 # memory of the pgbench backends every 5 s
 sample_memory() {
-	local t=0 pid rss priv line
+	local t=0 pid rss priv line workers
+	set +e
 	while sleep 5; do
 		t=$((t + 5))
 		line=""
+		workers=$(psql -AtX -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'parallel worker'")
+		echo "$t ${workers:-0}" >>"$LOAD_WORK/workers.log"
 		for pid in $(psql -AtX -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgbench' AND backend_type = 'client backend'"); do
 			rss=$(awk '/^VmRSS/ { print $2 }' /proc/$pid/status 2>/dev/null || echo 0)
 			priv=$(awk '/^Private_(Clean|Dirty)/ { s += $2 } END { print s + 0 }' /proc/$pid/smaps_rollup 2>/dev/null || echo 0)
@@ -60,6 +63,8 @@ PGOPTIONS="-c client_min_messages=warning" pgbench -n -c "$LOAD_CLIENTS" -j 2 -T
 	$(printf -- '-f %s ' "${scripts[@]}") >"$LOAD_WORK/pgbench.log" 2>&1 || status=$?
 kill $sampler 2>/dev/null || true
 echo "$status" >"$LOAD_WORK/pgbench.status"
+psql -AtX -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM load_inexact" >"$LOAD_WORK/inexact"
+psql -AtX -c "SELECT format('  %s: largest relative difference %s', name, max_rel) FROM load_inexact_seen ORDER BY name" >"$LOAD_WORK/inexact_seen"
 
 # the results once more after the load, serially
 for s in "${scripts[@]}"; do
@@ -81,6 +86,8 @@ failed_tx=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$LOAD_
 if [ "$status" -eq 0 ] && [ "${failed_tx:-0}" -eq 0 ] && ! grep -q 'aborted' "$LOAD_WORK/pgbench.log"; then
 	passed=$((passed + 1))
 	echo "pgbench: no errors, every result identical to the serial run"
+	echo "  ($(cat "$LOAD_WORK/inexact") results equal to it to 1e-12 but not bit for bit:)"
+	cat "$LOAD_WORK/inexact_seen"
 else
 	failed=$((failed + 1))
 	echo "FAILED: pgbench exit $status, failed transactions ${failed_tx:-?}"
@@ -105,6 +112,7 @@ awk '{
 	}
 	printf "%4d %3d %7.1f %8.1f %7.1f\n", $1, n, rmax / 1024, rsum / 1024, pmax / 1024
 }' "$LOAD_WORK/memory.log" | tee "$LOAD_WORK/memory.table"
+echo "parallel workers running at the samples: $(awk '{ printf "%s ", $2 }' "$LOAD_WORK/workers.log")"
 # growth of each backend's private memory from its 20 s sample to its last
 growth=$(awk '
 	$1 == 20 { for (i = 2; i <= NF; i++) { split($i, f, ":"); base[f[1]] = f[3] } }
