@@ -16,6 +16,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+EXTRA_PACKAGES="${EXTRA_PACKAGES:-} clang libclang-rt-14-dev" source tools/setup.sh
+
 seconds=${1:-20}
 shift || true
 harnesses=("$@")

@@ -16,6 +16,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+source tools/setup.sh
+
 export LOAD_SECONDS=${1:-60}
 export LOAD_CLIENTS=${LOAD_CLIENTS:-16}
 export LOAD_WORK=${LOAD_WORK:-$(mktemp -d /tmp/survey_reg_load.XXXXXX)}

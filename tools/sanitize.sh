@@ -139,6 +139,7 @@ san_stop() {
 
 san_main() {
 	cd "$(dirname "${BASH_SOURCE[0]}")/.."
+	EXTRA_PACKAGES="${EXTRA_PACKAGES:-} patchelf" source tools/setup.sh
 	local repo=$PWD
 	local work=${SAN_WORK:-$(mktemp -d /tmp/survey_reg_sanitize.XXXXXX)}
 	local tree=$work/tree root=$work/root data=$work/run/data

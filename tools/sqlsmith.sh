@@ -21,6 +21,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+EXTRA_PACKAGES="${EXTRA_PACKAGES:-} sqlsmith" source tools/setup.sh
+
 target=${1:-20000}
 export SQLSMITH_TARGET=$target
 export SQLSMITH_WORK=${SQLSMITH_WORK:-$(mktemp -d /tmp/survey_reg_sqlsmith.XXXXXX)}

@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=tools/sanitize.sh
+EXTRA_PACKAGES="${EXTRA_PACKAGES:-} valgrind" source tools/setup.sh
 source tools/sanitize.sh
 
 repo=$PWD
