@@ -40,12 +40,13 @@ for s in "${scripts[@]}"; do
 done
 echo "serial results recorded: $(psql -AtX -c 'SELECT count(*) FROM load_expected')"
 
-# memory of the pgbench backends every 5 s
+# memory of the pgbench backends every 5 s or so (t: seconds since the start)
 sample_memory() {
-	local t=0 pid rss priv line workers
+	local t pid rss priv line workers start
 	set +e
+	start=$(date +%s)
 	while sleep 5; do
-		t=$((t + 5))
+		t=$(( $(date +%s) - start ))
 		line=""
 		workers=$(psql -AtX -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'parallel worker'")
 		echo "$t ${workers:-0}" >>"$LOAD_WORK/workers.log"
@@ -104,7 +105,7 @@ else
 fi
 
 # memory: per sample, backends, max and sum of RSS, max private (MB)
-echo "backend memory (MB) every 5 s: t backends rss_max rss_sum private_max"
+echo "backend memory (MB) by time (s): t backends rss_max rss_sum private_max"
 awk '{
 	n = 0; rmax = 0; rsum = 0; pmax = 0
 	for (i = 2; i <= NF; i++) {
@@ -117,8 +118,8 @@ awk '{
 echo "parallel workers running at the samples: $(awk '{ printf "%s ", $2 }' "$LOAD_WORK/workers.log")"
 # growth of each backend's private memory from its 20 s sample to its last
 growth=$(awk '
-	$1 == 20 { for (i = 2; i <= NF; i++) { split($i, f, ":"); base[f[1]] = f[3] } }
-	$1 > 20 { for (i = 2; i <= NF; i++) { split($i, f, ":"); last[f[1]] = f[3] } }
+	$1 >= 20 && !based { based = 1; for (i = 2; i <= NF; i++) { split($i, f, ":"); base[f[1]] = f[3] }; next }
+	based { for (i = 2; i <= NF; i++) { split($i, f, ":"); last[f[1]] = f[3] } }
 	END {
 		worst = 0; bad = 0
 		for (p in base) if (p in last) {
