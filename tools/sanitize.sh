@@ -95,7 +95,7 @@ san_build() {
 # san_start ROOT DATADIR PORT LOGFILE [postgres command prefix...]: initdb
 # and start a server from ROOT as user postgres, sockets in DATADIR/..;
 # extra environment for the server comes from SAN_SERVER_ENV (an array of
-# VAR=value)
+# VAR=value), extra postgresql.conf lines from SAN_EXTRA_CONF (an array)
 san_start() {
 	local root=$1 data=$2 port=$3 log=$4
 	shift 4
@@ -113,6 +113,8 @@ san_start() {
 		log_min_messages = warning
 		shared_buffers = 128MB
 	EOF
+	# callers' settings last (later lines win)
+	printf '%s\n' "${SAN_EXTRA_CONF[@]:-}" >>"$data/postgresql.conf"
 	# the server is started directly (not pg_ctl) so that a prefix such as
 	# valgrind can wrap it; it stays in the background
 	su postgres -s /bin/bash -c "cd '$sock' && exec env ${SAN_SERVER_ENV[*]:-} $* '$bin/postgres' -D '$data'" \

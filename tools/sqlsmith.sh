@@ -5,6 +5,9 @@
 #
 #   bash tools/sqlsmith.sh              until 20000 queries reached survey_reg
 #   bash tools/sqlsmith.sh 2000         a short run
+#   SQLSMITH_SANITIZED=1 bash tools/sqlsmith.sh 5000
+#                                       against the ASan + UBSan build of
+#                                       tools/sanitize.sh (private server)
 #
 # sqlsmith builds queries from the catalog.  Left alone it would mostly call
 # PostgreSQL's own functions and never the set-returning ones (it skips
@@ -124,12 +127,41 @@ done
 echo "$total $reached" >"$SQLSMITH_WORK/counts"
 INNER
 
-# the cluster logs every error with its SQLSTATE to a file of ours
-PGPORT=${SQLSMITH_PORT:-55470} pg_virtualenv -t -v 15 \
-	-o logging_collector=on -o "log_directory=$SQLSMITH_WORK" -o log_filename=server.log \
-	-o "log_line_prefix=%m [%p] %e " -o log_min_messages=warning \
-	-o log_min_error_statement=panic -o max_parallel_workers_per_gather=2 \
-	bash "$SQLSMITH_WORK/in-cluster.sh"
+mkdir -p "$SQLSMITH_WORK/reports"
+chmod 777 "$SQLSMITH_WORK/reports"
+if [ -z "${SQLSMITH_SANITIZED:-}" ]; then
+	# the cluster logs every error with its SQLSTATE to a file of ours
+	PGPORT=${SQLSMITH_PORT:-55470} pg_virtualenv -t -v 15 \
+		-o logging_collector=on -o "log_directory=$SQLSMITH_WORK" -o log_filename=server.log \
+		-o "log_line_prefix=%m [%p] %e " -o log_min_messages=warning \
+		-o log_min_error_statement=panic -o max_parallel_workers_per_gather=2 \
+		bash "$SQLSMITH_WORK/in-cluster.sh"
+else
+	# the same against the ASan + UBSan build of tools/sanitize.sh
+	source tools/sanitize.sh
+	san=$SQLSMITH_WORK/san
+	mkdir -p "$san/run"
+	san_copy_tree "$SQLSMITH_REPO" "$san/tree"
+	san_private_install "$san/root"
+	san_patch_server "$san/root"
+	san_build "$san/tree" "$san/root" \
+		"-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
+	SAN_SERVER_ENV=(
+		"LD_PRELOAD=$(gcc -print-file-name=libasan.so)"
+		"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$SQLSMITH_WORK/reports/asan:disable_coredump=1"
+		"UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$SQLSMITH_WORK/reports/ubsan"
+	)
+	SAN_EXTRA_CONF=(
+		"logging_collector = on" "log_directory = '$SQLSMITH_WORK'" "log_filename = 'server.log'"
+		"log_line_prefix = '%m [%p] %e '" "log_min_error_statement = panic"
+	)
+	san_start "$san/root" "$san/run/data" "${SQLSMITH_PORT:-55471}" "$san/stderr.log"
+	trap 'san_stop "$san/root" "$san/run/data"' EXIT
+	PGHOST=$san/run PGPORT=${SQLSMITH_PORT:-55471} PGUSER=postgres PGDATABASE=postgres \
+		PGPASSWORD=unused bash "$SQLSMITH_WORK/in-cluster.sh"
+	san_stop "$san/root" "$san/run/data"
+	trap - EXIT
+fi
 
 log=$SQLSMITH_WORK/server.log
 read -r total reached <"$SQLSMITH_WORK/counts"
@@ -145,6 +177,8 @@ passed=0
 failed=0
 if [ "$reached" -ge "$target" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: only $reached queries reached survey_reg"; fi
 if [ "$crashes" -eq 0 ]; then passed=$((passed + 1)); echo "backend crashes: 0"; else failed=$((failed + 1)); echo "FAILED: $crashes crash lines in the server log"; grep -E 'terminated by signal|was terminated|PANIC' "$log" | head; fi
+reports=$(ls "$SQLSMITH_WORK/reports" | wc -l)
+if [ "$reports" -eq 0 ]; then passed=$((passed + 1)); echo "sanitizer reports: 0${SQLSMITH_SANITIZED:+ (ASan + UBSan build)}"; else failed=$((failed + 1)); echo "FAILED: $reports sanitizer reports"; head -n 40 "$SQLSMITH_WORK"/reports/*; fi
 if [ "$internal" -eq 0 ]; then passed=$((passed + 1)); echo "internal errors (XX...): 0 of $errors errors"; else failed=$((failed + 1)); echo "FAILED: $internal internal errors (class XX) of $errors"; grep -E '\] XX[0-9A-Z]{3} +ERROR:' "$log" | head; fi
 echo "sqlsmith: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
