@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 EXTRA_PACKAGES="postgresql-15-plr postgresql-plpython3-15 python3-numpy r-base-core \
 	postgresql-contrib time r-cran-data.table" source tools/setup.sh
 mkdir -p bench/out
-pg_virtualenv -t -v 15 \
+pg_virtualenv -t -v 15 -c "-p $(free_port)" \
 	-o shared_buffers=6GB -o jit=off -o max_parallel_workers_per_gather=0 \
 	-o max_worker_processes=8 -o max_parallel_workers=4 -o work_mem=64MB \
 	-o maintenance_work_mem=1GB -o max_wal_size=8GB -o checkpoint_timeout=1h \

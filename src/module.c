@@ -35,6 +35,7 @@ _PG_init(void)
 	};
 	int			i;
 
+	moments_interrupt_hook = check_for_interrupts;
 	ols_interrupt_hook = check_for_interrupts;
 	rel_interrupt_hook = check_for_interrupts;
 

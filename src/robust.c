@@ -177,39 +177,18 @@ robust_options(RobustOptions *o, const char *se, const char *weight_type,
 	}
 }
 
-/* ---------------------------------------------------------------- */
-/* the relation, as table_api.c resolves it                          */
-/* ---------------------------------------------------------------- */
-
-static Oid
-robust_relid(text *source)
-{
-	return DatumGetObjectId(DirectFunctionCall1(regclassin,
-												CStringGetDatum(text_to_cstring(source))));
-}
-
-static void
-robust_check_column(Oid relid, const char *column)
-{
-	if (get_attnum(relid, column) <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of relation \"%s\" does not exist",
-						column, get_rel_name(relid))));
-}
-
 void
 robust_check_columns(text *source, const RobustOptions *o)
 {
-	Oid			relid;
+	TableRef	t;
 
 	if (!o->cluster && !o->strata)
 		return;
-	relid = robust_relid(source);
+	t = resolve_relation(source);
 	if (o->cluster)
-		robust_check_column(relid, o->cluster);
+		check_column(&t, o->cluster);
 	if (o->strata)
-		robust_check_column(relid, o->strata);
+		check_column(&t, o->strata);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1005,9 +984,7 @@ bytea *
 robust_table_meat(text *source, char **columns, int ncolumns,
 				  const RobustOptions *o, const RobustFit *fit)
 {
-	Oid			relid = robust_relid(source);
-	char	   *rel = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-												 get_rel_name(relid));
+	char	   *rel = resolve_relation(source).sql_name;
 	const char *cl = o->cluster ? quote_identifier(o->cluster) : NULL;
 	const char *st = o->strata ? quote_identifier(o->strata) : NULL;
 	StringInfoData sql;

@@ -37,6 +37,21 @@ extern char **text_array_to_cstrings(ArrayType *arr, int *count,
 									 const char *argname);
 
 /*
+ * table_api.c: a relation named by the caller, resolved like a regclass
+ * literal (the caller's search_path and quoting rules), and its columns
+ */
+typedef struct TableRef
+{
+	Oid			relid;
+	char	   *sql_name;		/* quoted, schema-qualified, for SQL text */
+} TableRef;
+
+extern TableRef resolve_relation(text *source);
+
+/* ERROR 42703 unless the relation has this (non-system) column */
+extern void check_column(const TableRef *t, const char *column);
+
+/*
  * table_api.c: one scan of a relation with the caller's privileges,
  * returning the moments of the named columns (listwise; weight column or
  * NULL).  The relation name is resolved like a regclass literal and the

@@ -25,13 +25,7 @@ PG_FUNCTION_INFO_V1(table_moments_sql);
 PG_FUNCTION_INFO_V1(describe_table);
 PG_FUNCTION_INFO_V1(correlations_table);
 
-typedef struct TableRef
-{
-	Oid			relid;
-	char	   *sql_name;		/* quoted, schema-qualified */
-} TableRef;
-
-static TableRef
+TableRef
 resolve_relation(text *source)
 {
 	TableRef	t;
@@ -52,7 +46,7 @@ resolve_relation(text *source)
 	return t;
 }
 
-static void
+void
 check_column(const TableRef *t, const char *column)
 {
 	if (get_attnum(t->relid, column) <= 0)

@@ -38,6 +38,8 @@
 
 #define ALIGN8(x) (((x) + 7) & ~((size_t) 7))
 
+void		(*moments_interrupt_hook) (void) = NULL;
+
 static size_t
 moments_header_size(void)
 {
@@ -564,6 +566,8 @@ moments_centered(const MomentsState *m, dd *C)
 	for (i = 0; i < k; i++)
 	{
 		dd			s1i = dd_add(dd_from(a.s1_hi[i]), dd_from(a.s1_lo[i]));
+
+		MOMENTS_CHECK_INTERRUPTS();
 
 		for (j = i; j < k; j++)
 		{

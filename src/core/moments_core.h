@@ -77,6 +77,16 @@ moments_tri(int k, int i, int j)
 	return (size_t) i * (2 * (size_t) k - i + 1) / 2 + (j - i);
 }
 
+/*
+ * Called once per variable in the O(k^2) loops (centering, text output,
+ * validation) so that a caller can cancel work on a state of k = 1000; the
+ * PostgreSQL layer points it at CHECK_FOR_INTERRUPTS.
+ */
+extern void (*moments_interrupt_hook) (void);
+
+#define MOMENTS_CHECK_INTERRUPTS() \
+	do { if (moments_interrupt_hook) moments_interrupt_hook(); } while (0)
+
 extern size_t moments_size(int k, int names_len);
 extern void moments_arrays(const MomentsState *m, MomentsArrays *a);
 

@@ -68,6 +68,8 @@ put_dds(OutBuf *o, const char *key, const double *hi, const double *lo,
 	put_str(o, key);
 	for (i = 0; i < len; i++)
 	{
+		if (i % 1024 == 0)
+			MOMENTS_CHECK_INTERRUPTS();
 		if (i > 0)
 			put_str(o, ",");
 		put_double(o, hi[i]);
@@ -255,6 +257,8 @@ parse_dds(Parser *ps, const char *key, double *hi, double *lo, size_t len)
 	expect(ps, key);
 	for (i = 0; i < len && !ps->err; i++)
 	{
+		if (i % 1024 == 0)
+			MOMENTS_CHECK_INTERRUPTS();
 		if (i > 0)
 			expect(ps, ",");
 		hi[i] = parse_double(ps);
@@ -448,6 +452,7 @@ moments_validate(const MomentsState *m)
 	{
 		const char *r;
 
+		MOMENTS_CHECK_INTERRUPTS();
 		for (r = q + strlen(q) + 1; r < end; r += strlen(r) + 1)
 			if (strcmp(q, r) == 0)
 				return "duplicate variable name";
