@@ -173,16 +173,21 @@ moments_hash_bytes(const void *p, size_t len)
 						ahl = 0; \
 			double	   *restrict sh = shi + t_; \
 			double	   *restrict sl = slo + t_; \
+			const double *restrict bhp = bh + i_; \
+			const double *restrict blp = bl + i_; \
+			const double *restrict bhhp = bhh + i_; \
+			const double *restrict bhlp = bhl + i_; \
 			const int	len = k - i_; \
 			SPLIT_A; \
 			(void) ahh; (void) ahl; \
+			(void) bhhp; (void) bhlp; \
 			for (int j_ = 0; j_ < len; j_++) \
 			{ \
-				const double b = bh[i_ + j_]; \
+				const double b = bhp[j_]; \
 				const double p = ahi * b; \
-				double		pe = TWO_PROD_ERR(i_ + j_); \
+				double		pe = TWO_PROD_ERR(j_); \
 				double		s, bb, se; \
-				pe += ahi * bl[i_ + j_] + ali * b; \
+				pe += ahi * blp[j_] + ali * b; \
 				s = sh[j_] + p; \
 				bb = s - sh[j_]; \
 				se = (sh[j_] - (s - bb)) + (p - bb); \
@@ -194,7 +199,7 @@ moments_hash_bytes(const void *p, size_t len)
 	} while (0)
 
 #define DEKKER_ERR(j) \
-	(((ahh * bhh[j] - p) + ahh * bhl[j] + ahl * bhh[j]) + ahl * bhl[j])
+	(((ahh * bhhp[j] - p) + ahh * bhlp[j] + ahl * bhhp[j]) + ahl * bhlp[j])
 
 /* scratch: bhh and bhl, 2 k doubles */
 static void
@@ -220,6 +225,9 @@ add_pairs_fma(int k, double *restrict shi, double *restrict slo,
 			  const double *ah, const double *al, const double *bh,
 			  const double *bl)
 {
+	const double *bhh = bh;		/* unused: the FMA error needs no split */
+	const double *bhl = bl;
+
 	PAIR_LOOP(FMA_ERR, (void) 0);
 }
 
