@@ -327,8 +327,8 @@ moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 	const int	shape = !(m->flags & MOMENTS_FLAG_NO_SHAPE);
 	double	   *restrict bh = scratch;
 	double	   *restrict bl = scratch + k;
-	double	   *restrict ah = scratch + 2 * k;
-	double	   *restrict al = scratch + 3 * k;
+	double	   *ah = bh;		/* a = w d: the same arrays when w = 1 */
+	double	   *al = bl;
 	int			i;
 
 	moments_arrays(m, &a);
@@ -343,40 +343,42 @@ moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 	lazy_add(&m->n_hi, &m->n_lo, w, 0.0);
 	for (i = 0; i < k; i++)
 	{
-		double		d2,
-					wd2;
-
 		bh[i] = two_sum(x[i], -a.ref[i], &bl[i]);
-		if (w == 1.0)
-		{
-			ah[i] = bh[i];
-			al[i] = bl[i];
-		}
-		else
+		if (x[i] < a.min[i])
+			a.min[i] = x[i];
+		if (x[i] > a.max[i])
+			a.max[i] = x[i];
+	}
+	if (w != 1.0)
+	{
+		ah = scratch + 2 * k;
+		al = scratch + 3 * k;
+		for (i = 0; i < k; i++)
 		{
 			double		e;
 
 			ah[i] = two_prod(w, bh[i], &e);
 			al[i] = e + w * bl[i];
 		}
-		a.min[i] = x[i] < a.min[i] ? x[i] : a.min[i];
-		a.max[i] = x[i] > a.max[i] ? x[i] : a.max[i];
+	}
+	for (i = 0; i < k; i++)
 		lazy_add(&a.s1_hi[i], &a.s1_lo[i], ah[i], al[i]);
 
-		/*
-		 * Third and fourth powers only feed skewness and kurtosis: each term
-		 * is rounded once (relative 3e-16) and summed without loss, which
-		 * keeps those within ~1e-14 for any reference row within a few
-		 * hundred SDs of the mean; exact products are kept for s1 and s2.
-		 */
-		if (shape)
+	/*
+	 * Third and fourth powers only feed skewness and kurtosis: each term is
+	 * rounded once (relative 3e-16) and summed without loss, which keeps
+	 * those within ~1e-14 for any reference row within a few hundred SDs of
+	 * the mean; exact products are kept for s1 and s2.
+	 */
+	if (shape)
+		for (i = 0; i < k; i++)
 		{
-			d2 = bh[i] * bh[i];
-			wd2 = w * d2;
+			double		d2 = bh[i] * bh[i];
+			double		wd2 = w * d2;
+
 			lazy_add(&a.s3_hi[i], &a.s3_lo[i], wd2 * bh[i], 0.0);
 			lazy_add(&a.s4_hi[i], &a.s4_lo[i], wd2 * d2, 0.0);
 		}
-	}
 
 	/* s2: O(k^2), the loop that matters */
 #ifdef HAVE_FMA_KERNEL
