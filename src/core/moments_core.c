@@ -269,9 +269,10 @@ all_finite_array(const double *v, size_t len)
 /*
  * Overflow is checked once per state, not on every row: Infinity and NaN
  * propagate through the lazy sums, so nothing is lost by checking late.
- * Returns 0 when all is finite, 1 when only third or fourth power sums are
- * not (skewness and kurtosis must be dropped), -1 when a first- or
- * second-order sum is not (the values are too large for double precision).
+ * Returns 0 when all is finite and consistent, 1 when moments_finish must
+ * repair (third or fourth power sums not finite, or a sum of squares or
+ * fourth powers below zero after an extreme merge), -1 when a first- or
+ * second-order sum is not finite (values too large for double precision).
  */
 int
 moments_check(const MomentsState *m)
@@ -279,6 +280,7 @@ moments_check(const MomentsState *m)
 	MomentsArrays a;
 	size_t		k = (size_t) m->k;
 	size_t		pairs = k * (k + 1) / 2;
+	size_t		i;
 
 	moments_arrays(m, &a);
 	if (!isfinite(m->n_hi) || !isfinite(m->n_lo)
@@ -287,6 +289,10 @@ moments_check(const MomentsState *m)
 		return -1;
 	if (!(m->flags & MOMENTS_FLAG_NO_SHAPE) && !all_finite_array(a.s3_hi, 4 * k))
 		return 1;
+	for (i = 0; i < k; i++)
+		if (a.s2_hi[moments_tri((int) k, (int) i, (int) i)] < 0.0
+			|| (!(m->flags & MOMENTS_FLAG_NO_SHAPE) && a.s4_hi[i] < 0.0))
+			return 1;
 	return 0;
 }
 
@@ -298,9 +304,26 @@ moments_finish(MomentsState *m)
 	if (r == 1)
 	{
 		MomentsArrays a;
+		int			i;
 
 		moments_arrays(m, &a);
-		drop_shape(m, &a);
+		for (i = 0; i < m->k; i++)
+		{
+			size_t		t = moments_tri(m->k, i, i);
+
+			/*
+			 * A merge of states whose weights or values span tens of decades
+			 * can leave a sum of squares below its own rounding, even
+			 * negative: its true value is indistinguishable from 0.
+			 */
+			if (a.s2_hi[t] < 0.0)
+				a.s2_hi[t] = a.s2_lo[t] = 0.0;
+		}
+		if (!all_finite_array(a.s3_hi, 4 * (size_t) m->k))
+			drop_shape(m, &a);
+		for (i = 0; i < m->k && !(m->flags & MOMENTS_FLAG_NO_SHAPE); i++)
+			if (a.s4_hi[i] < 0.0)
+				drop_shape(m, &a);	/* a fourth-power sum lost the same way */
 	}
 	return r < 0 ? -1 : 0;
 }

@@ -358,6 +358,7 @@ main(int argc, char **argv)
 		analyze(&scales[s], &results[s]);
 	compare(dir, "reliability_expected_psych.csv", "psych", results, nscales);
 	compare(dir, "reliability_expected_pspp.csv", "pspp", results, nscales);
+	free(results);
 	printf("%d passed, %d failed\n", n_pass, n_fail);
 	return n_fail > 0;
 }
