@@ -5,6 +5,8 @@
 #
 #   bash tools/sqlsmith.sh              until 20000 queries reached survey_reg
 #   bash tools/sqlsmith.sh 2000         a short run
+#   SQLSMITH_SEED_BASE=1000 bash tools/sqlsmith.sh
+#                                       other seeds (default: rounds 1, 2, ...)
 #   SQLSMITH_SANITIZED=1 bash tools/sqlsmith.sh 5000
 #                                       against the ASan + UBSan build of
 #                                       tools/sanitize.sh (private server)
@@ -114,7 +116,7 @@ round=0
 while [ "$reached" -lt "$SQLSMITH_TARGET" ] && [ "$round" -lt 200 ]; do
 	round=$((round + 1))
 	timeout 900 sqlsmith --target="host=$PGHOST port=$PGPORT dbname=smith user=smith password=$PGPASSWORD" \
-		--seed=$round --exclude-catalog --dump-all-queries \
+		--seed=$((${SQLSMITH_SEED_BASE:-0} + round)) --exclude-catalog --dump-all-queries \
 		--max-queries=$(( (SQLSMITH_TARGET - reached) * 13 / 10 + 100 )) \
 		>"$SQLSMITH_WORK/queries.$round.sql" 2>"$SQLSMITH_WORK/sqlsmith.$round.log" || true
 	counts=$(awk -v RS=";\n" "NF { t++; if (/survey_reg\\.|smith_wrap\\./) r++ } END { print t + 0, r + 0 }" \
