@@ -159,9 +159,10 @@ fz_nonfinite_where(const MomentsState *m)
  *     (signed overflow, undefined behaviour).
  * B4: moments_merge re-centres the power sums by a binomial expansion in
  *     double-double; with weights or values many decades apart the
- *     cancellation exceeds dd precision and a fourth-power (or, in the
- *     extreme, a diagonal second-power) sum comes out negative: a state
- *     whose output the input rejects ("negative sum of squares").
+ *     cancellation exceeds dd precision and a fourth-power sum comes out
+ *     negative: a state whose output the input rejects ("negative sum of
+ *     squares").  A negative diagonal second-power sum would be skipped the
+ *     same way.
  */
 #ifndef FUZZ_TOLERATE_KNOWN
 #define FUZZ_TOLERATE_KNOWN 0
