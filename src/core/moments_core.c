@@ -342,8 +342,9 @@ lazy_add(double *hi, double *lo, double a_hi, double a_lo)
  * The hot path.  For each variable, b = d = x - ref (exact dd) and
  * a = w d (dd); each pair adds the exact product a_i b_j to s2.
  */
-void
-moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
+static inline __attribute__((always_inline)) void
+add_row_body(MomentsState *m, const double *x, double w, double *scratch,
+			 const int use_fma)
 {
 	MomentsArrays a;
 	const int	k = m->k;
@@ -405,12 +406,41 @@ moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 
 	/* s2: O(k^2), the loop that matters */
 #ifdef HAVE_FMA_KERNEL
-	if (cpu_has_fma())
+	if (use_fma)
 		add_pairs_fma(k, a.s2_hi, a.s2_lo, ah, al, bh, bl);
 	else
 #endif
 		add_pairs_generic(k, a.s2_hi, a.s2_lo, ah, al, bh, bl, scratch + 4 * k);
 	m->nrows++;
+}
+
+static void
+add_row_generic(MomentsState *m, const double *x, double w, double *scratch)
+{
+	add_row_body(m, x, w, scratch, 0);
+}
+
+#ifdef HAVE_FMA_KERNEL
+/* the O(k) loops vectorize with AVX2 too */
+__attribute__((target("avx2,fma")))
+static void
+add_row_fma(MomentsState *m, const double *x, double w, double *scratch)
+{
+	add_row_body(m, x, w, scratch, 1);
+}
+#endif
+
+void
+moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
+{
+#ifdef HAVE_FMA_KERNEL
+	if (cpu_has_fma())
+	{
+		add_row_fma(m, x, w, scratch);
+		return;
+	}
+#endif
+	add_row_generic(m, x, w, scratch);
 }
 
 int
