@@ -122,3 +122,12 @@ SELECT count(*) AS variables, min(n) AS n FROM survey_reg.describe('wide',
 -- state counts beyond 18 digits round-trip
 SELECT survey_reg.moments_from_matrix(ARRAY['a'], 5e18, ARRAY[[1]])::text::survey_reg.moments IS NOT NULL AS ok;
 SELECT survey_reg.moments_from_matrix(ARRAY['a'], 1e19, ARRAY[[1]]);
+
+-- a merge of states whose weights and values span tens of decades: sums
+-- that fall below their own rounding are repaired (sum of squares clamped
+-- to 0, shape statistics dropped) so that the output is valid input
+SELECT survey_reg.merge(m ORDER BY o)::text::survey_reg.moments IS NOT NULL AS valid_input
+FROM (SELECT 1 AS o, survey_reg.moments(ARRAY[0.333::float8], NULL, 0.333) AS m
+	UNION ALL
+	SELECT 2, survey_reg.moments(ARRAY[x], NULL, w)
+	FROM (VALUES (1e16 + 2, 1::float8), (1e9 + 0.5, 1e9), (1e9 + 0.5, 1e16)) v(x, w)) s;
