@@ -146,8 +146,8 @@ fz_nonfinite_where(const MomentsState *m)
 
 /*
  * Known bugs (doc/HARDENING.md), skipped when built with
- * -DFUZZ_TOLERATE_KNOWN=1 (the Makefile's default until the fixes land) so
- * that a campaign can look past them; with 0 they abort as they should.
+ * -DFUZZ_TOLERATE_KNOWN=1 so that a campaign can look past them; with 0
+ * (the default: all four are fixed) they abort as they should.
  *
  * B1: text and binary input validate a state before normalizing its
  *     double-double sums, so hi = 0, lo = -1 passes the sign checks and is
