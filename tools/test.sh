@@ -10,6 +10,10 @@ EXTRA_PACKAGES="chromium postgresql-15-cron fonts-dejavu-core" source tools/setu
 # pure-C numeric core, outside any backend
 make -s -C test/core check NIST_DIR="$(cd .. && pwd)/shared/reference/nist"
 
+# a short libFuzzer run of each harness (state text and binary input, the
+# numeric core) under ASan + UBSan; the 10-minute campaigns: doc/HARDENING.md
+bash tools/fuzz.sh 20
+
 # -t keeps the cluster's files in a temporary directory, so an interrupted
 # run leaves nothing behind that could break the next one.
 log=$(mktemp)
