@@ -71,29 +71,6 @@ moments_find(const MomentsState *m, const char *name)
 	return -1;
 }
 
-void
-moments_require_n(const MomentsState *m, double min_n, const char *analysis)
-{
-	double		n = dd_to_double(moments_n(m));
-
-	if (!(n >= min_n))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("too few rows for %s", analysis),
-				 errdetail("The state has N = %g complete rows (sum of weights); at least %g are needed.",
-						   n, min_n)));
-}
-
-void
-moments_require_data(const MomentsState *m, const char *analysis)
-{
-	if (m->flags & MOMENTS_FLAG_SUMMARY)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s needs a state aggregated from data", analysis),
-				 errdetail("This state was built from summary statistics by moments_from_matrix.")));
-}
-
 /* the values were too large: the sums overflowed double precision */
 void
 moments_overflow_error(void)

@@ -25,13 +25,6 @@ extern void moments_overflow_error(void) pg_attribute_noreturn();
 /* moments_agg.c: index of a variable by name, or -1 */
 extern int	moments_find(const MomentsState *m, const char *name);
 
-/* moments_agg.c: error unless the state has at least min_n of weight */
-extern void moments_require_n(const MomentsState *m, double min_n,
-							  const char *analysis);
-
-/* moments_agg.c: errors for a state built from summary statistics */
-extern void moments_require_data(const MomentsState *m, const char *analysis);
-
 /* util.c: text[] argument to a palloc'ed array of C strings */
 extern char **text_array_to_cstrings(ArrayType *arr, int *count,
 									 const char *argname);
