@@ -407,8 +407,19 @@ moments_combinefn(PG_FUNCTION_ARGS)
 		memcpy(copy, a, VARSIZE(a));
 		a = copy;
 	}
-	if (moments_merge(a, b) != 0)
-		moments_overflow_error();
+	switch (moments_merge(a, b))
+	{
+		case 0:
+			break;
+		case -2:
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("row count out of range in survey_reg.merge"),
+					 errdetail("The merged states count more than 9223372036854775807 rows.")));
+			break;
+		default:
+			moments_overflow_error();
+	}
 	PG_RETURN_MOMENTS_P(a);
 }
 

@@ -558,7 +558,7 @@ moments_merge(MomentsState *dst, const MomentsState *src)
 		dst->n_lo = n.lo;
 	}
 	if (__builtin_add_overflow(dst->nrows, src->nrows, &dst->nrows))
-		return -1;
+		return -2;
 	dst->flags |= src->flags;
 	if (dst->flags & MOMENTS_FLAG_NO_SHAPE)
 		drop_shape(dst, &ad);

@@ -117,7 +117,8 @@ extern int	moments_check(const MomentsState *m);
 
 /*
  * dst += src; both must be over the same variables (moments_same_vars).
- * Returns 0, or -1 on overflow as moments_add_row.
+ * Returns 0, -1 when a sum overflowed (as moments_finish), or -2 when the
+ * row count would pass INT64_MAX.
  */
 extern int	moments_same_vars(const MomentsState *a, const MomentsState *b);
 extern int	moments_merge(MomentsState *dst, const MomentsState *src);
