@@ -6,7 +6,8 @@
  * palloc and friends go to the harness's tracking allocator; ereport(ERROR)
  * longjmps back to the harness (shim_catch); the pq_* message functions
  * follow src/backend/libpq/pqformat.c (same bounds checks, same errors);
- * moments_new follows src/moments_agg.c.  Nothing here is a security
+ * moments_new and moments_overflow_error are src/moments_state.c, compiled
+ * unchanged as well.  Nothing here is a security
  * boundary: it only has to behave as the backend does for these calls.
  */
 #include "postgres.h"
@@ -334,37 +335,6 @@ pq_getmsgfloat8(StringInfo msg)
 	return swap.f;
 }
 
-/* ---------------- survey_reg (src/moments_agg.c) ---------------- */
-
-MomentsState *
-moments_new(int k, const char *const *names)
-{
-	int			names_len = 0;
-	int			i;
-	size_t		size;
-	MomentsState *m;
-
-	for (i = 0; i < k; i++)
-	{
-		size_t		len = strlen(names[i]);
-
-		if (len == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("variable names must not be empty")));
-		if (len > MOMENTS_MAX_NAME)
-			ereport(ERROR,
-					(errcode(ERRCODE_NAME_TOO_LONG),
-					 errmsg("variable name is too long")));
-		names_len += len + 1;
-	}
-	size = moments_size(k, names_len);
-	m = palloc0(size);
-	SET_VARSIZE(m, size);
-	moments_init(m, k, names);
-	return m;
-}
-
 /* ---------------- the calls under test ---------------- */
 
 extern Datum moments_recv(PG_FUNCTION_ARGS);
@@ -420,13 +390,4 @@ shim_moments_send(const void *state, void **bytes, int *len)
 	*bytes = VARDATA(b);
 	*len = VARSIZE(b) - VARHDRSZ;
 	return 0;
-}
-
-void
-moments_overflow_error(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("value out of range: sums of squares overflow in survey_reg.moments")));
-	pg_unreachable();
 }

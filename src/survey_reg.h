@@ -16,13 +16,13 @@
 #define PG_GETARG_MOMENTS_P(n)	DatumGetMomentsP(PG_GETARG_DATUM(n))
 #define PG_RETURN_MOMENTS_P(m)	PG_RETURN_POINTER(m)
 
-/* moments_agg.c: a new empty state over the given names */
+/* moments_state.c: a new empty state over the given names */
 extern MomentsState *moments_new(int k, const char *const *names);
 
-/* moments_agg.c: ERROR for sums that overflowed double precision */
+/* moments_state.c: ERROR for sums that overflowed double precision */
 extern void moments_overflow_error(void) pg_attribute_noreturn();
 
-/* moments_agg.c: index of a variable by name, or -1 */
+/* moments_state.c: index of a variable by name, or -1 */
 extern int	moments_find(const MomentsState *m, const char *name);
 
 /* util.c: text[] argument to a palloc'ed array of C strings */
