@@ -27,6 +27,12 @@ PG_FUNCTION_INFO_V1(moments_from_matrix);
 
 #define STACK_K 64				/* scratch on the stack up to this k */
 
+/*
+ * names_arg_hash after a NULL names argument was checked against x1 .. xk
+ * (any value no array of names hashes to in practice: a cache key only)
+ */
+#define NULL_NAMES_HASH UINT64_C(0x4e554c4c4e414d45)
+
 static void
 check_unique_names(char **names, int k)
 {
@@ -92,19 +98,25 @@ check_names_unchanged(FunctionCallInfo fcinfo, MomentsState *m)
 		return;
 	if (PG_ARGISNULL(2))
 	{
+		const char *q = moments_name(m, 0);
+
+		/* checked on an earlier row: the state's names are x1 .. xk */
+		if (m->names_arg_hash == NULL_NAMES_HASH)
+			return;
 		/* NULL names mean x1 .. xk, as on the first row */
-		for (i = 0; i < m->k; i++)
+		for (i = 0; i < m->k; i++, q += strlen(q) + 1)
 		{
 			char		buf[32];
 
 			snprintf(buf, sizeof(buf), "x%d", i + 1);
-			if (strcmp(buf, moments_name(m, i)) != 0)
+			if (strcmp(buf, q) != 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("names changed within one aggregate"),
 						 errdetail("Variable %d was \"%s\" and is now unnamed.",
-								   i + 1, moments_name(m, i))));
+								   i + 1, q)));
 		}
+		m->names_arg_hash = NULL_NAMES_HASH;
 		return;
 	}
 	arr = PG_GETARG_ARRAYTYPE_P(2);
