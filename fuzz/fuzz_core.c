@@ -1,7 +1,8 @@
 /*
  * fuzz_core.c — libFuzzer harness for the pure-C numeric core: update
- * (moments_add_row), merge (moments_merge) and the solves on the result
- * (ols_fit_blocks, rel_analyze, rel_alpha, moments_centered, ...).
+ * (moments_add_row into state A, the batched moments_push_row/moments_flush
+ * the aggregates use into state B), merge (moments_merge) and the solves on
+ * the result (ols_fit_blocks, rel_analyze, rel_alpha, moments_centered, ...).
  *
  * Input: byte 0 gives k (1..8); then a program of operations on two states
  * A and B, one byte each:
@@ -82,7 +83,8 @@ rd_double(Reader *r)
 static MomentsState *
 fresh(int k, char **names)
 {
-	MomentsState *m = fz_alloc(moments_size(k, 3 * k));
+	/* room for a batch buffer: B is updated batched, A row by row */
+	MomentsState *m = fz_alloc(moments_batched_size(k, 3 * k));
 
 	moments_init(m, k, (const char *const *) names);
 	return m;
@@ -116,6 +118,16 @@ check_state(const MomentsState *m, const char *what, int text)
  * moments_finish; on overflow (ERROR 22003 in SQL) the state is replaced
  * by an empty one and NULL returned, else the finished copy.
  */
+/* B's buffered rows into its sums, before anything reads them */
+static void
+flush(MomentsState *m)
+{
+	/* moments_flush_scratch(8): k is at most 8 here */
+	static double scratch[4 * MOMENTS_BATCH_ROWS * 8 + MOMENTS_BATCH_ROWS + 1];
+
+	moments_flush(m, scratch);
+}
+
 static MomentsState *
 finish(MomentsState **mp, int k, char **names, size_t sz, int text)
 {
@@ -197,7 +209,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					if (skip)
 						break;
 					/* overflow is checked at the end (the final function) */
-					moments_add_row(m, x, w, scratch);
+					if (m == st[0])
+						moments_add_row(m, x, w, scratch);
+					else if (moments_push_row(m, x, w))
+						flush(m);
 					break;
 				}
 			case 4:
@@ -208,6 +223,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 					if (trace)
 						fprintf(stderr, "merge %c into %c\n", d ? 'A' : 'B', d ? 'B' : 'A');
+					flush(st[1]);
 
 					if (fz_known_b3(st[d], st[!d]))
 						break;
@@ -252,6 +268,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				}
 		}
 	}
+	flush(st[1]);
 	for (i = 0; i < 2; i++)
 	{
 		MomentsState *f = finish(&st[i], k, names, sz, 1);

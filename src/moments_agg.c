@@ -8,8 +8,10 @@
  * The transition function updates the state in place when called as an
  * aggregate (as float8_accum does) and keeps nothing in fn_extra: Citus
  * re-resolves the function for every row on its workers, so anything cached
- * there would be lost.  The only cache is inside the state (the hash of the
- * names argument), and correctness never depends on it.
+ * there would be lost.  Everything lives inside the state: the rows of the
+ * current batch (moments_accumulate) and the hash of the names argument (a
+ * cache that correctness never depends on).  New states are made in the
+ * current context, which the executor copies into the aggregate context.
  */
 #include "survey_reg.h"
 
@@ -164,18 +166,14 @@ row_weight(FunctionCallInfo fcinfo, int argno, double *w)
 Datum
 moments_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext,
-				old;
 	MomentsState *m;
 	ArrayType  *vars;
 	double		w = 1.0;
-	double		stack_scratch[6 * STACK_K];
-	double	   *scratch;
 	const double *x;
 	int			k,
 				i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
+	if (!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("moments_transfn called in non-aggregate context")));
@@ -199,11 +197,7 @@ moments_transfn(PG_FUNCTION_ARGS)
 	k = ARR_NDIM(vars) == 0 ? 0 : ARR_DIMS(vars)[0];
 
 	if (m == NULL)
-	{
-		old = MemoryContextSwitchTo(aggcontext);
 		m = new_state_for_args(fcinfo, k, PG_NARGS() >= 3 ? 2 : -1);
-		MemoryContextSwitchTo(old);
-	}
 	else if (k != m->k)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -221,11 +215,7 @@ moments_transfn(PG_FUNCTION_ARGS)
 		if (!isfinite(x[i]))
 			PG_RETURN_MOMENTS_P(m);
 
-	scratch = k <= STACK_K ? stack_scratch : palloc(sizeof(double) * 6 * k);
-	moments_add_row(m, x, w, scratch);
-	if (scratch != stack_scratch)
-		pfree(scratch);
-	PG_RETURN_MOMENTS_P(m);
+	PG_RETURN_MOMENTS_P(moments_accumulate(m, x, w));
 }
 
 /*
@@ -239,18 +229,14 @@ moments_transfn(PG_FUNCTION_ARGS)
 static Datum
 moments_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 {
-	MemoryContext aggcontext,
-				old;
 	MomentsState *m;
 	int			k = PG_NARGS() - first_var;
 	double		w = 1.0;
 	double		stack_x[STACK_K];
-	double		stack_scratch[6 * STACK_K];
-	double	   *x,
-			   *scratch;
+	double	   *x;
 	int			i;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
+	if (!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("moments_of transition function called in non-aggregate context")));
@@ -266,9 +252,7 @@ moments_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 						 errdetail("Argument %d is not, or its type cannot be determined.",
 								   i - first_var + 1),
 						 errhint("Cast each argument to float8, or use moments(ARRAY[...]).")));
-		old = MemoryContextSwitchTo(aggcontext);
 		m = new_state_for_args(fcinfo, k, -1);
-		MemoryContextSwitchTo(old);
 	}
 	if (weighted && !row_weight(fcinfo, 1, &w))
 		PG_RETURN_MOMENTS_P(m);
@@ -281,13 +265,9 @@ moments_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 		if (!isfinite(x[i]))
 			PG_RETURN_MOMENTS_P(m);
 	}
-	scratch = k <= STACK_K ? stack_scratch : palloc(sizeof(double) * 6 * k);
-	moments_add_row(m, x, w, scratch);
-	if (k > STACK_K)
-	{
-		pfree(scratch);
+	m = moments_accumulate(m, x, w);
+	if (x != stack_x)
 		pfree(x);
-	}
 	PG_RETURN_MOMENTS_P(m);
 }
 

@@ -1,6 +1,8 @@
 /*
  * moments_state.c — making and reading states in the PostgreSQL layer: a
- * new empty state, a variable by name, the overflow error.  Kept apart from
+ * new empty state, rows added in a transition function (batched once a
+ * group is large), a plain value for readers, a variable by name, the
+ * overflow error.  Kept apart from
  * the aggregates so that the binary-input fuzzer (fuzz/pg_shim.c) compiles
  * this very code with moments_io.c.
  */
@@ -34,6 +36,83 @@ moments_new(int k, const char *const *names)
 	m = palloc0(size);
 	SET_VARSIZE(m, size);
 	moments_init(m, k, names);
+	return m;
+}
+
+/* the state carries a batch buffer (moments_batched_size bytes) */
+static bool
+has_batch_buffer(const MomentsState *m)
+{
+	return VARSIZE(m) >= moments_batched_size(m->k, m->names_len);
+}
+
+static void
+flush_batch(MomentsState *m)
+{
+	double	   *scratch;
+
+	if (m->pending == 0)
+		return;
+	scratch = palloc(sizeof(double) * moments_flush_scratch(m->k));
+	moments_flush(m, scratch);
+	pfree(scratch);
+}
+
+MomentsState *
+moments_detached(MomentsState *m)
+{
+	size_t		plain = moments_size(m->k, m->names_len);
+	MomentsState *copy;
+
+	if (m->pending == 0 && VARSIZE(m) == plain)
+		return m;
+	if (m->pending < 0 || m->pending > MOMENTS_BATCH_ROWS
+		|| (m->pending > 0 && !has_batch_buffer(m)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupt survey_reg.moments value"),
+				 errdetail("It claims %d buffered rows in %u bytes.",
+						   m->pending, (unsigned) VARSIZE(m))));
+	copy = palloc(VARSIZE(m));
+	memcpy(copy, m, VARSIZE(m));
+	flush_batch(copy);
+	SET_VARSIZE(copy, plain);
+	return copy;
+}
+
+/*
+ * Small groups (GROUP BY with many groups) are added row by row and stay at
+ * the plain size; a state that has seen MOMENTS_BATCH_ROWS rows is copied
+ * once into a larger one with a buffer, returned in the current (per-row)
+ * context: the executor copies a new transition value into the aggregate's
+ * context and frees the old one.
+ */
+MomentsState *
+moments_accumulate(MomentsState *m, const double *x, double w)
+{
+	double		stack_scratch[6 * 64];
+	double	   *scratch;
+
+	if (!has_batch_buffer(m) && m->nrows >= MOMENTS_BATCH_ROWS)
+	{
+		size_t		plain = moments_size(m->k, m->names_len);
+		size_t		size = moments_batched_size(m->k, m->names_len);
+		MomentsState *grown = palloc(size);
+
+		memcpy(grown, m, plain);
+		SET_VARSIZE(grown, size);
+		m = grown;
+	}
+	if (has_batch_buffer(m))
+	{
+		if (moments_push_row(m, x, w))
+			flush_batch(m);
+		return m;
+	}
+	scratch = m->k <= 64 ? stack_scratch : palloc(sizeof(double) * 6 * m->k);
+	moments_add_row(m, x, w, scratch);
+	if (scratch != stack_scratch)
+		pfree(scratch);
 	return m;
 }
 

@@ -11,13 +11,32 @@
 
 #include "moments_core.h"
 
-/* the state type is a varlena whose bytes are a MomentsState */
-#define DatumGetMomentsP(d)		((MomentsState *) PG_DETOAST_DATUM(d))
+/*
+ * The state type is a varlena whose bytes are a MomentsState.  Every reader
+ * gets it through DatumGetMomentsP: a transition state may still hold
+ * buffered rows (moments_batch.c), which are added to the sums first.
+ */
+#define DatumGetMomentsP(d)		moments_detached((MomentsState *) PG_DETOAST_DATUM(d))
 #define PG_GETARG_MOMENTS_P(n)	DatumGetMomentsP(PG_GETARG_DATUM(n))
 #define PG_RETURN_MOMENTS_P(m)	PG_RETURN_POINTER(m)
 
 /* moments_state.c: a new empty state over the given names */
 extern MomentsState *moments_new(int k, const char *const *names);
+
+/*
+ * moments_state.c: m itself when it is a plain value; a transition state
+ * with a batch buffer becomes a flushed copy without the buffer (m is left
+ * as it is: a final function may not change its state)
+ */
+extern MomentsState *moments_detached(MomentsState *m);
+
+/*
+ * moments_state.c: add a row in an aggregate's transition function; may
+ * return a new state (a state grows a batch buffer once it has seen a batch
+ * of rows row by row, so that small groups stay small)
+ */
+extern MomentsState *moments_accumulate(MomentsState *m, const double *x,
+										double w);
 
 /* moments_state.c: ERROR for sums that overflowed double precision */
 extern void moments_overflow_error(void) pg_attribute_noreturn();

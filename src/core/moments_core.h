@@ -38,7 +38,9 @@ typedef struct MomentsState
 	int32_t		k;				/* number of variables */
 	int32_t		names_len;		/* bytes of the names block, NULs included */
 	int32_t		flags;			/* MOMENTS_FLAG_* */
-	int32_t		reserved;		/* zero */
+	int32_t		pending;		/* rows waiting in the batch buffer
+								 * (moments_batch.c); 0 in every value that
+								 * leaves an aggregate */
 	int64_t		nrows;			/* rows accumulated (weight > 0) */
 	uint64_t	names_arg_hash; /* cache: hash of the names argument seen; not
 								 * part of the value (0 = unknown) */
@@ -87,6 +89,16 @@ extern void (*moments_interrupt_hook) (void);
 #define MOMENTS_CHECK_INTERRUPTS() \
 	do { if (moments_interrupt_hook) moments_interrupt_hook(); } while (0)
 
+/*
+ * Bytes of a state: the header (8-aligned), ref, s1 (2), s3 (2), s4 (2), min
+ * and max (9 k doubles), s2 (2 k(k+1)/2 doubles), the names.
+ */
+#define MOMENTS_HEADER_SIZE	((sizeof(MomentsState) + 7) & ~(size_t) 7)
+#define MOMENTS_SIZE(k, names_len) \
+	(MOMENTS_HEADER_SIZE \
+	 + sizeof(double) * (9 * (size_t) (k) + (size_t) (k) * ((size_t) (k) + 1)) \
+	 + (size_t) (names_len))
+
 extern size_t moments_size(int k, int names_len);
 extern void moments_arrays(const MomentsState *m, MomentsArrays *a);
 
@@ -103,6 +115,30 @@ extern uint64_t moments_hash_bytes(const void *p, size_t len);
  */
 extern void moments_add_row(MomentsState *m, const double *x, double w,
 							double *scratch);
+
+/*
+ * Batched accumulation (moments_batch.c), the aggregates' fast path: a
+ * state allocated with moments_batched_size() bytes has room after its
+ * names for MOMENTS_BATCH_ROWS buffered rows.  moments_push_row() buffers a
+ * row (x finite, w > 0 and finite; caller checks) and returns nonzero when
+ * the buffer is full; moments_flush() adds the buffered rows to the sums
+ * (scratch: moments_flush_scratch(k) doubles).  Flush before anything reads
+ * the sums.
+ */
+#define MOMENTS_BATCH_ROWS	128
+extern size_t moments_batch_offset(int k, int names_len);
+extern size_t moments_batched_size(int k, int names_len);
+extern size_t moments_flush_scratch(int k);
+extern int	moments_push_row(MomentsState *m, const double *x, double w);
+extern void moments_flush(MomentsState *m, double *scratch);
+
+/*
+ * The update kernels come in an AVX2+FMA build and a portable build that
+ * give identical bits; the FMA build is used when the CPU has it, unless a
+ * test sets moments_portable_kernels to compare the two.
+ */
+extern int	moments_portable_kernels;
+extern int	moments_use_fma_kernels(void);
 
 /*
  * Check a state after accumulation: returns 0, or -1 if a first- or

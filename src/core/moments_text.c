@@ -426,7 +426,7 @@ moments_validate(const MomentsState *m)
 		return "number of variables out of range";
 	if (m->nrows < 0)
 		return "negative row count";
-	if ((m->flags & ~MOMENTS_FLAGS_ALL) != 0 || m->reserved != 0)
+	if ((m->flags & ~MOMENTS_FLAGS_ALL) != 0 || m->pending != 0)
 		return "invalid flags";
 	k = (size_t) m->k;
 	pairs = k * (k + 1) / 2;

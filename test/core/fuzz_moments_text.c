@@ -287,7 +287,7 @@ same_state(const MomentsState *a, const MomentsState *b)
 
 	if (a->version != b->version || a->k != b->k
 		|| a->names_len != b->names_len || a->flags != b->flags
-		|| a->reserved != b->reserved || a->nrows != b->nrows
+		|| a->pending != b->pending || a->nrows != b->nrows
 		|| a->n_hi != b->n_hi || a->n_lo != b->n_lo)
 		return 0;
 	moments_arrays(a, &aa);
