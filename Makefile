@@ -5,12 +5,16 @@
 # name order, sql/ + expected/ the pg_regress suite, test/ the pgTAP suites.
 
 EXTENSION = survey_reg
-EXTVERSION = 0.1.0
+EXTVERSION = 0.1.1
 
 MODULE_big = survey_reg
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/core/*.c)))
 
+# The current version's script is built from src/sql/; released versions'
+# scripts and the update scripts between them are frozen in updates/ (never
+# edited: an installed database may have run them).
 DATA_built = survey_reg--$(EXTVERSION).sql
+DATA = $(wildcard updates/survey_reg--*.sql)
 REGRESS = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --outputdir=results_dir --load-extension=survey_reg
 
@@ -18,7 +22,8 @@ REGRESS_OPTS = --inputdir=. --outputdir=results_dir --load-extension=survey_reg
 # LAPACKE; -ffp-contract=off keeps the double-double arithmetic exact;
 # -Wno-psabi: the batch kernel's vector helpers are static and inlined, so
 # the note about the 32-byte vector calling convention does not apply.
-PG_CPPFLAGS = -Isrc -Isrc/core -DMATHLIB_STANDALONE
+PG_CPPFLAGS = -Isrc -Isrc/core -DMATHLIB_STANDALONE \
+	-DSURVEY_REG_VERSION='"$(EXTVERSION)"'
 PG_CFLAGS = -O2 -ftree-vectorize -ffp-contract=off -fno-fast-math -Wno-psabi
 SHLIB_LINK = -llapacke -llapack -lblas -lRmath -lm
 

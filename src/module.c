@@ -19,6 +19,9 @@ check_for_interrupts(void)
 	CHECK_FOR_INTERRUPTS();
 }
 
+/* for build_info(): how BLAS was kept to one thread */
+const char *survey_reg_blas_threads = "single-threaded BLAS (no thread setter found)";
+
 /*
  * Keep BLAS single-threaded inside backends: a backend is one process among
  * many (and parallel workers are processes already), and threaded BLAS
@@ -44,6 +47,12 @@ _PG_init(void)
 		void		(*set) (int) = (void (*) (int)) dlsym(RTLD_DEFAULT, setters[i]);
 
 		if (set)
+		{
+			static char done[64];	/* load-time memory may be short-lived */
+
 			set(1);
+			snprintf(done, sizeof(done), "%s(1)", setters[i]);
+			survey_reg_blas_threads = done;
+		}
 	}
 }

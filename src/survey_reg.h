@@ -20,6 +20,9 @@
 #define PG_GETARG_MOMENTS_P(n)	DatumGetMomentsP(PG_GETARG_DATUM(n))
 #define PG_RETURN_MOMENTS_P(m)	PG_RETURN_POINTER(m)
 
+/* module.c: how BLAS was kept to one thread, for build_info() */
+extern const char *survey_reg_blas_threads;
+
 /* moments_state.c: a new empty state over the given names */
 extern MomentsState *moments_new(int k, const char *const *names);
 
