@@ -154,6 +154,8 @@ san_main() {
 	local passed=0 failed=0 status
 
 	echo "sanitize: working in $work"
+	# mktemp makes it 0700: the server runs as postgres, from $work/root
+	chmod 755 "$work"
 	mkdir -p "$work/run" "$work/reports"
 	chown postgres:postgres "$work/reports"
 	san_copy_tree "$repo" "$tree"

@@ -21,6 +21,7 @@ source tools/sanitize.sh
 
 repo=$PWD
 work=${VG_WORK:-$(mktemp -d /tmp/survey_reg_valgrind.XXXXXX)}
+chmod 755 "$work"	# mktemp makes it 0700: the server runs as postgres
 tree=$work/tree
 root=$work/root
 data=$work/run/data
