@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs inside pg_virtualenv: data, cases, table.  Every timing is the median
-# of REPS runs of the query through psql (\timing), on a warm cache.
+# of REPS runs of the query through psql (\timing), on a warm cache; the
+# cases compared with each other run interleaved (time_cases).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-REPS=${REPS:-5}
+REPS=${REPS:-7}
 ALT_REPS=${ALT_REPS:-3}
 if [ -n "${BENCH_QUICK:-}" ]; then SIZES="1"; ALT_SIZES="1"; else SIZES="1 5 20"; ALT_SIZES="1 5"; fi
 OUT=bench/out/results.tsv
@@ -58,6 +59,45 @@ time_query() {
 	printf '%-28s %-6s workers=%s  median %9.1f ms  backend peak private RSS %s kB\n' "$label" "$table" "$workers" "$med" "$rss"
 }
 
+# time_cases table size spec...: each spec is "label|workers|query".  The
+# cases run interleaved, one of each per round for REPS rounds, so that a
+# slow spell of the machine (a shared VM) falls on every case alike rather
+# than on whichever case happened to run then; median per case, and every
+# time in the log.
+time_cases() {
+	local table=$1 size=$2
+	shift 2
+	local specs=("$@") n=$# i r label workers query out t
+	local -a times=() rss=() failed=()
+	for ((r = 0; r < REPS; r++)); do
+		for ((i = 0; i < n; i++)); do
+			[ -n "${failed[i]:-}" ] && continue
+			IFS='|' read -r label workers query <<< "${specs[i]}"
+			out=$(q -c "SET max_parallel_workers_per_gather = $workers" -c '\timing on' \
+				-c "$query" -c '\timing off' -c "$RSS_SQL" 2>&1) || {
+				echo "FAILED $label $table: $(echo "$out" | grep -m1 ERROR)"
+				failed[i]=1
+				continue
+			}
+			t=$(echo "$out" | grep -oP 'Time: \K[0-9.]+' | tail -n 1)
+			times[i]="${times[i]:-} $t"
+			rss[i]=$(echo "$out" | grep -oP 'PRIVATE_PEAK \K[0-9]+')
+		done
+	done
+	for ((i = 0; i < n; i++)); do
+		IFS='|' read -r label workers query <<< "${specs[i]}"
+		if [ -n "${failed[i]:-}" ]; then
+			printf '%s\t%s\t%s\t%s\tFAILED\t\n' "$label" "$table" "$size" "$workers" >> "$OUT"
+			continue
+		fi
+		local med
+		med=$(printf '%s\n' ${times[i]} | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$table" "$size" "$workers" "$med" "${rss[i]}" >> "$OUT"
+		printf '%-28s %-6s workers=%s  median %9.1f ms  backend peak private RSS %s kB  (runs:%s)\n' \
+			"$label" "$table" "$workers" "$med" "${rss[i]}" "${times[i]}"
+	done
+}
+
 blocks_sql() { # the three-block design over c1..ck
 	local k=$1 b1 b2 b3 i
 	b1=$(seq -s ', c' 1 $((k / 3)) | sed 's/^/c/')
@@ -103,14 +143,14 @@ for size in $SIZES; do
 	echo "== building $t: ${size}M rows x (10 predictors + y)"
 	make_table "$t" $((size * 1000000)) 10
 	c=$(cols 10)
-	time_query floor "$t" "$size" 0 "$(floor_sql 10 "$t")"
-	time_query "moments(ARRAY[...])" "$t" "$size" 0 "SELECT survey_reg.moments(ARRAY[$c, y]) IS NOT NULL FROM $t"
-	time_query "moments_of(...)" "$t" "$size" 0 "SELECT survey_reg.moments_of($c, y) IS NOT NULL FROM $t"
-	time_query "model_summary(table)" "$t" "$size" 0 "SELECT count(*) FROM survey_reg.model_summary('$t', 'y', $(blocks_sql 10))"
-	time_query "coefficients(table)" "$t" "$size" 0 "SELECT count(*) FROM survey_reg.coefficients('$t', 'y', $(blocks_sql 10))"
-	time_query floor "$t" "$size" 2 "$(floor_sql 10 "$t")"
-	time_query "moments_of(...)" "$t" "$size" 2 "SELECT survey_reg.moments_of($c, y) IS NOT NULL FROM $t"
-	time_query "model_summary(table)" "$t" "$size" 2 "SELECT count(*) FROM survey_reg.model_summary('$t', 'y', $(blocks_sql 10))"
+	for w in 0 2; do
+		specs=("floor|$w|$(floor_sql 10 "$t")")
+		[ $w = 0 ] && specs+=("moments(ARRAY[...])|$w|SELECT survey_reg.moments(ARRAY[$c, y]) IS NOT NULL FROM $t")
+		specs+=("moments_of(...)|$w|SELECT survey_reg.moments_of($c, y) IS NOT NULL FROM $t"
+			"model_summary(table)|$w|SELECT count(*) FROM survey_reg.model_summary('$t', 'y', $(blocks_sql 10))")
+		[ $w = 0 ] && specs+=("coefficients(table)|$w|SELECT count(*) FROM survey_reg.coefficients('$t', 'y', $(blocks_sql 10))")
+		time_cases "$t" "$size" "${specs[@]}"
+	done
 	if [[ " $ALT_SIZES " == *" $size "* ]]; then
 		time_query "PL/R lm(array_agg)" "$t" "$size" 0 "SELECT plr_blocks(${aggs}array_agg(y)) IS NOT NULL FROM $t" "$ALT_REPS"
 		time_query "PL/Python lstsq(array_agg)" "$t" "$size" 0 "SELECT plpy_blocks(${aggs}array_agg(y)) IS NOT NULL FROM $t" "$ALT_REPS"
@@ -130,9 +170,9 @@ done
 echo "== building w1m: 1M rows x (50 predictors + y)"
 make_table w1m 1000000 50
 c=$(cols 50)
-time_query floor w1m 1 0 "$(floor_sql 50 w1m)"
-time_query "moments_of(...)" w1m 1 0 "SELECT survey_reg.moments_of($c, y) IS NOT NULL FROM w1m"
-time_query "model_summary(table)" w1m 1 0 "SELECT count(*) FROM survey_reg.model_summary('w1m', 'y', $(blocks_sql 50))"
+time_cases w1m 1 "floor|0|$(floor_sql 50 w1m)" \
+	"moments_of(...)|0|SELECT survey_reg.moments_of($c, y) IS NOT NULL FROM w1m" \
+	"model_summary(table)|0|SELECT count(*) FROM survey_reg.model_summary('w1m', 'y', $(blocks_sql 50))"
 
 echo
 echo "== ratios (same run)"
