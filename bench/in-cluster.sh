@@ -47,7 +47,7 @@ time_query() {
 		out=$(q -c "SET max_parallel_workers_per_gather = $workers" -c '\timing on' \
 			-c "$query" -c '\timing off' -c "$RSS_SQL" 2>&1) || {
 			echo "FAILED $label $table: $(echo "$out" | grep -m1 ERROR)"
-			printf '%s\t%s\t%s\t%s\tFAILED\t\n' "$label" "$table" "$size" "$workers" >> "$OUT"
+			printf '%s\t%s\t%s\t%s\tFAILED\t\t\n' "$label" "$table" "$size" "$workers" >> "$OUT"
 			return 0
 		}
 		times+=("$(echo "$out" | grep -oP 'Time: \K[0-9.]+' | tail -n 1)")
@@ -55,7 +55,7 @@ time_query() {
 	done
 	local med
 	med=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$table" "$size" "$workers" "$med" "$rss" >> "$OUT"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t\n' "$label" "$table" "$size" "$workers" "$med" "$rss" >> "$OUT"
 	printf '%-28s %-6s workers=%s  median %9.1f ms  backend peak private RSS %s kB\n' "$label" "$table" "$workers" "$med" "$rss"
 }
 
@@ -87,12 +87,12 @@ time_cases() {
 	for ((i = 0; i < n; i++)); do
 		IFS='|' read -r label workers query <<< "${specs[i]}"
 		if [ -n "${failed[i]:-}" ]; then
-			printf '%s\t%s\t%s\t%s\tFAILED\t\n' "$label" "$table" "$size" "$workers" >> "$OUT"
+			printf '%s\t%s\t%s\t%s\tFAILED\t\t\n' "$label" "$table" "$size" "$workers" >> "$OUT"
 			continue
 		fi
 		local med
 		med=$(printf '%s\n' ${times[i]} | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$table" "$size" "$workers" "$med" "${rss[i]}" >> "$OUT"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$table" "$size" "$workers" "$med" "${rss[i]}" "${times[i]# }" >> "$OUT"
 		printf '%-28s %-6s workers=%s  median %9.1f ms  backend peak private RSS %s kB  (runs:%s)\n' \
 			"$label" "$table" "$workers" "$med" "${rss[i]}" "${times[i]}"
 	done
@@ -143,14 +143,16 @@ for size in $SIZES; do
 	echo "== building $t: ${size}M rows x (10 predictors + y)"
 	make_table "$t" $((size * 1000000)) 10
 	c=$(cols 10)
+	# serial and parallel in the same rounds: both ratios are paired
+	specs=()
 	for w in 0 2; do
-		specs=("floor|$w|$(floor_sql 10 "$t")")
+		specs+=("floor|$w|$(floor_sql 10 "$t")")
 		[ $w = 0 ] && specs+=("moments(ARRAY[...])|$w|SELECT survey_reg.moments(ARRAY[$c, y]) IS NOT NULL FROM $t")
 		specs+=("moments_of(...)|$w|SELECT survey_reg.moments_of($c, y) IS NOT NULL FROM $t"
 			"model_summary(table)|$w|SELECT count(*) FROM survey_reg.model_summary('$t', 'y', $(blocks_sql 10))")
 		[ $w = 0 ] && specs+=("coefficients(table)|$w|SELECT count(*) FROM survey_reg.coefficients('$t', 'y', $(blocks_sql 10))")
-		time_cases "$t" "$size" "${specs[@]}"
 	done
+	time_cases "$t" "$size" "${specs[@]}"
 	if [[ " $ALT_SIZES " == *" $size "* ]]; then
 		time_query "PL/R lm(array_agg)" "$t" "$size" 0 "SELECT plr_blocks(${aggs}array_agg(y)) IS NOT NULL FROM $t" "$ALT_REPS"
 		time_query "PL/Python lstsq(array_agg)" "$t" "$size" 0 "SELECT plpy_blocks(${aggs}array_agg(y)) IS NOT NULL FROM $t" "$ALT_REPS"
@@ -160,7 +162,7 @@ for size in $SIZES; do
 		/usr/bin/time -f '%M' -o bench/out/rscript.rss Rscript bench/fit.R
 		end=$(date +%s.%N)
 		ms=$(echo "($end - $start) * 1000" | bc)
-		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "export+Rscript lm" "$t" "$size" 0 "$ms" "$(cat bench/out/rscript.rss)" >> "$OUT"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t\n' "export+Rscript lm" "$t" "$size" 0 "$ms" "$(cat bench/out/rscript.rss)" >> "$OUT"
 		printf '%-28s %-6s workers=0  once   %9.1f ms  Rscript peak RSS %s kB\n' "export+Rscript lm" "$t" "$ms" "$(cat bench/out/rscript.rss)"
 		rm -f bench/out/export.csv
 	fi
