@@ -30,7 +30,9 @@ build_info(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	emit(rsinfo, "library_version", SURVEY_REG_VERSION);
 	emit(rsinfo, "update_kernel",
-		 moments_use_fma_kernels() ? "AVX2+FMA" : "portable (Dekker products)");
+		 moments_use_fma_kernels() ? "AVX2+FMA" :
+		 moments_portable_kernels ? "portable (SURVEY_REG_PORTABLE_KERNELS is set)" :
+		 "portable (Dekker products)");
 	emit(rsinfo, "batch_rows", psprintf("%d", MOMENTS_BATCH_ROWS));
 	emit(rsinfo, "max_variables", psprintf("%d", MOMENTS_MAX_K));
 	emit(rsinfo, "blas_threads", survey_reg_blas_threads);

@@ -38,6 +38,13 @@ _PG_init(void)
 	};
 	int			i;
 
+	/*
+	 * A debugging knob for tools that cannot decode AVX2 code (Valgrind):
+	 * the portable kernels give the same bits.
+	 */
+	if (getenv("SURVEY_REG_PORTABLE_KERNELS") != NULL)
+		moments_portable_kernels = 1;
+
 	moments_interrupt_hook = check_for_interrupts;
 	ols_interrupt_hook = check_for_interrupts;
 	rel_interrupt_hook = check_for_interrupts;
