@@ -2,9 +2,8 @@
  * moments_state.c — making and reading states in the PostgreSQL layer: a
  * new empty state, rows added in a transition function (batched once a
  * group is large), a plain value for readers, a variable by name, the
- * overflow error.  Kept apart from
- * the aggregates so that the binary-input fuzzer (fuzz/pg_shim.c) compiles
- * this very code with moments_io.c.
+ * overflow error.  Kept apart from the aggregates so that the binary-input
+ * fuzzer (fuzz/pg_shim.c) compiles this very code with moments_io.c.
  */
 #include "survey_reg.h"
 
@@ -66,7 +65,7 @@ moments_detached(MomentsState *m)
 
 	if (m->pending == 0 && VARSIZE(m) == plain)
 		return m;
-	if (m->pending < 0 || m->pending > MOMENTS_BATCH_ROWS
+	if (VARSIZE(m) < plain || m->pending < 0 || m->pending > MOMENTS_BATCH_ROWS
 		|| (m->pending > 0 && !has_batch_buffer(m)))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -87,17 +86,20 @@ moments_detached(MomentsState *m)
  * context: the executor copies a new transition value into the aggregate's
  * context and frees the old one.
  */
+#define ROW_SCRATCH_K 64			/* row-by-row scratch on the stack up to this k */
+
 MomentsState *
 moments_accumulate(MomentsState *m, const double *x, double w)
 {
-	double		stack_scratch[6 * 64];
+	double		stack_scratch[6 * ROW_SCRATCH_K];
 	double	   *scratch;
 
 	if (!has_batch_buffer(m) && m->nrows >= MOMENTS_BATCH_ROWS)
 	{
 		size_t		plain = moments_size(m->k, m->names_len);
 		size_t		size = moments_batched_size(m->k, m->names_len);
-		MomentsState *grown = palloc(size);
+		/* zeroed: a state without a final function may be stored as is */
+		MomentsState *grown = palloc0(size);
 
 		memcpy(grown, m, plain);
 		SET_VARSIZE(grown, size);
@@ -109,7 +111,7 @@ moments_accumulate(MomentsState *m, const double *x, double w)
 			flush_batch(m);
 		return m;
 	}
-	scratch = m->k <= 64 ? stack_scratch : palloc(sizeof(double) * 6 * m->k);
+	scratch = m->k <= ROW_SCRATCH_K ? stack_scratch : palloc(sizeof(double) * 6 * m->k);
 	moments_add_row(m, x, w, scratch);
 	if (scratch != stack_scratch)
 		pfree(scratch);

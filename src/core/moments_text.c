@@ -426,8 +426,10 @@ moments_validate(const MomentsState *m)
 		return "number of variables out of range";
 	if (m->nrows < 0)
 		return "negative row count";
-	if ((m->flags & ~MOMENTS_FLAGS_ALL) != 0 || m->pending != 0)
+	if ((m->flags & ~MOMENTS_FLAGS_ALL) != 0)
 		return "invalid flags";
+	if (m->pending != 0)
+		return "buffered rows in a stored value";
 	k = (size_t) m->k;
 	pairs = k * (k + 1) / 2;
 	if (m->names_len < 2 * m->k || m->names_len > m->k * (MOMENTS_MAX_NAME + 1))
