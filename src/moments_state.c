@@ -93,8 +93,9 @@ moments_accumulate(MomentsState *m, const double *x, double w)
 {
 	double		stack_scratch[6 * ROW_SCRATCH_K];
 	double	   *scratch;
+	bool		batched = has_batch_buffer(m);
 
-	if (!has_batch_buffer(m) && m->nrows >= MOMENTS_BATCH_ROWS)
+	if (!batched && m->nrows >= MOMENTS_BATCH_ROWS)
 	{
 		size_t		plain = moments_size(m->k, m->names_len);
 		size_t		size = moments_batched_size(m->k, m->names_len);
@@ -104,8 +105,9 @@ moments_accumulate(MomentsState *m, const double *x, double w)
 		memcpy(grown, m, plain);
 		SET_VARSIZE(grown, size);
 		m = grown;
+		batched = true;
 	}
-	if (has_batch_buffer(m))
+	if (batched)
 	{
 		if (moments_push_row(m, x, w))
 			flush_batch(m);

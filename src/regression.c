@@ -231,14 +231,6 @@ reg_parse_spec(const char *dependent, ArrayType *blocks_arr, bool intercept)
 	return spec;
 }
 
-static char *
-reg_optional_text(FunctionCallInfo fcinfo, int argno)
-{
-	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
-		return NULL;
-	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
-}
-
 /*
  * The table-name forms' arguments; false when a required one is NULL (the
  * result is then empty, as for the STRICT state forms).
@@ -253,14 +245,14 @@ reg_table_args(FunctionCallInfo fcinfo, RegTableArgs *args)
 	args->source = PG_GETARG_TEXT_PP(TABLE_ARG_SOURCE);
 	args->dependent = text_to_cstring(PG_GETARG_TEXT_PP(TABLE_ARG_DEPENDENT));
 	args->blocks = PG_GETARG_ARRAYTYPE_P(TABLE_ARG_BLOCKS);
-	args->weight = reg_optional_text(fcinfo, TABLE_ARG_WEIGHT);
+	args->weight = optional_text_arg(fcinfo, TABLE_ARG_WEIGHT);
 	args->intercept = PG_NARGS() > TABLE_ARG_INTERCEPT
 		? PG_GETARG_BOOL(TABLE_ARG_INTERCEPT) : true;
-	args->se = reg_optional_text(fcinfo, TABLE_ARG_SE);
-	args->cluster = reg_optional_text(fcinfo, TABLE_ARG_CLUSTER);
-	args->strata = reg_optional_text(fcinfo, TABLE_ARG_STRATA);
-	args->weight_type = reg_optional_text(fcinfo, TABLE_ARG_WEIGHT_TYPE);
-	args->lonely_psu = reg_optional_text(fcinfo, TABLE_ARG_LONELY_PSU);
+	args->se = optional_text_arg(fcinfo, TABLE_ARG_SE);
+	args->cluster = optional_text_arg(fcinfo, TABLE_ARG_CLUSTER);
+	args->strata = optional_text_arg(fcinfo, TABLE_ARG_STRATA);
+	args->weight_type = optional_text_arg(fcinfo, TABLE_ARG_WEIGHT_TYPE);
+	args->lonely_psu = optional_text_arg(fcinfo, TABLE_ARG_LONELY_PSU);
 	return true;
 }
 

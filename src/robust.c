@@ -958,12 +958,8 @@ static void
 append_score_call(StringInfo sql, char **columns, int ncolumns,
 				  const char *weight)
 {
-	int			i;
-
 	appendStringInfoString(sql, "survey_reg.scores($1, ARRAY[");
-	for (i = 0; i < ncolumns; i++)
-		appendStringInfo(sql, "%s(%s)::pg_catalog.float8", i ? ", " : "",
-						 quote_identifier(columns[i]));
+	append_float8_columns(sql, columns, ncolumns, false);
 	appendStringInfoString(sql, "]::pg_catalog.float8[]");
 	if (weight)
 		appendStringInfo(sql, ", (%s)::pg_catalog.float8", quote_identifier(weight));

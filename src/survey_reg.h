@@ -51,6 +51,9 @@ extern int	moments_find(const MomentsState *m, const char *name);
 extern char **text_array_to_cstrings(ArrayType *arr, int *count,
 									 const char *argname);
 
+/* util.c: an optional text argument (absent or NULL: NULL) */
+extern char *optional_text_arg(FunctionCallInfo fcinfo, int argno);
+
 /*
  * table_api.c: a relation named by the caller, resolved like a regclass
  * literal (the caller's search_path and quoting rules), and its columns
@@ -65,6 +68,11 @@ extern TableRef resolve_relation(text *source);
 
 /* ERROR 42703 unless the relation has this (non-system) column */
 extern void check_column(const TableRef *t, const char *column);
+
+/* table_api.c: quoted columns cast to float8 for SQL text, comma-separated */
+struct StringInfoData;
+extern void append_float8_columns(struct StringInfoData *sql, char **columns,
+								  int ncolumns, bool comma);
 
 /*
  * table_api.c: one scan of a relation with the caller's privileges,

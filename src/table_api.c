@@ -82,8 +82,8 @@ check_columns(const TableRef *t, char **columns, int ncolumns)
 	}
 }
 
-/* (c1)::float8, (c2)::float8, ... */
-static void
+/* (c1)::float8, (c2)::float8, ... (comma: with a leading ", ") */
+void
 append_float8_columns(StringInfo sql, char **columns, int ncolumns, bool comma)
 {
 	int			i;
@@ -256,14 +256,6 @@ missing_arg(FunctionCallInfo fcinfo, int argno)
 	return missing;
 }
 
-static char *
-optional_text(FunctionCallInfo fcinfo, int argno)
-{
-	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
-		return NULL;
-	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
-}
-
 /* table_moments(source text, columns text[], weight text DEFAULT NULL) */
 Datum
 table_moments_sql(PG_FUNCTION_ARGS)
@@ -275,7 +267,7 @@ table_moments_sql(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n, "columns");
 	PG_RETURN_MOMENTS_P(table_moments(PG_GETARG_TEXT_PP(0), columns, n,
-									  optional_text(fcinfo, 2)));
+									  optional_text_arg(fcinfo, 2)));
 }
 
 /* the arguments of describe(...) and correlations(...) over a table */
@@ -301,7 +293,7 @@ describe_args(FunctionCallInfo fcinfo, DescribeArgs *args)
 	args->columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1),
 										   &args->ncolumns, "variables");
 	args->pairwise = strcmp(missing_arg(fcinfo, 2), "pairwise") == 0;
-	args->weight = optional_text(fcinfo, 3);
+	args->weight = optional_text_arg(fcinfo, 3);
 	return true;
 }
 

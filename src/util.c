@@ -40,3 +40,12 @@ text_array_to_cstrings(ArrayType *arr, int *count, const char *argname)
 	*count = n;
 	return out;
 }
+
+/* an optional text argument (absent or NULL: NULL) as a C string */
+char *
+optional_text_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return NULL;
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}

@@ -206,4 +206,40 @@ dd_to_double(dd a)
 	return a.hi + a.lo;
 }
 
+/* a * s for s a power of two: exact barring underflow */
+static inline dd
+dd_scale2(dd a, double s)
+{
+	return dd_make(a.hi * s, a.lo * s);
+}
+
+/*
+ * The power of two s with s^2 a in [1, 4), for a > 0: scaling a symmetric
+ * matrix by it (rows and columns) is exact and brings its diagonal near 1.
+ */
+static inline double
+pow2_unit_scale(double a)
+{
+	int			e;
+
+	(void) frexp(a, &e);		/* a = f 2^e, f in [0.5, 1) */
+	/* s = 2^t with e + 2t in {1, 2}: s^2 a = f 2^(e + 2t) in [1, 4) */
+	return ldexp(1.0, (int) floor((2.0 - e) / 2.0));
+}
+
+/*
+ * *hi + *lo += a_hi + a_lo lazily: the rounding error of the hi addition
+ * goes to lo without renormalizing.  Exact enough for long sums (lo stays
+ * far below hi's ulp times the number of terms) and free of the dependency
+ * chain a full dd_add has; the moments state's running sums use it.
+ */
+static inline void
+dd_lazy_add(double *hi, double *lo, double a_hi, double a_lo)
+{
+	double		e;
+
+	*hi = two_sum(*hi, a_hi, &e);
+	*lo += e + a_lo;
+}
+
 #endif							/* SURVEY_REG_DD_H */

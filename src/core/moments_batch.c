@@ -86,7 +86,7 @@ vmax(v4d a, v4d b)
 	return (v4d) (((v4i) a & gt) | ((v4i) b & ~gt));
 }
 
-/* s + c += a + e lazily (TwoSum into s, errors into c), as lazy_add */
+/* s + c += a + e lazily, lanewise: dd_lazy_add on vectors */
 #define LAZY_ADD(s, c, a, e) \
 	do { \
 		v4d			t_ = (s) + (a); \
@@ -95,14 +95,6 @@ vmax(v4d a, v4d b)
 		(s) = t_; \
 	} while (0)
 
-static inline __attribute__((always_inline)) void
-fold_lane(double *hi, double *lo, double s, double c)
-{
-	double		e;
-
-	*hi = two_sum(*hi, s, &e);
-	*lo += e + c;
-}
 
 /*
  * The eight lanes into one dd sum of the state, in a fixed order: the two
@@ -113,21 +105,8 @@ fold_lane(double *hi, double *lo, double s, double c)
 		v4d			fs_ = (s0), fc_ = (c0); \
 		LAZY_ADD(fs_, fc_, (s1), (c1)); \
 		for (int l_ = 0; l_ < 4; l_++) \
-			fold_lane((hi), (lo), fs_[l_], fc_[l_]); \
+			dd_lazy_add((hi), (lo), fs_[l_], fc_[l_]); \
 	} while (0)
-
-size_t
-moments_batch_offset(int k, int names_len)
-{
-	return (MOMENTS_SIZE(k, names_len) + 7) & ~(size_t) 7;
-}
-
-size_t
-moments_batched_size(int k, int names_len)
-{
-	return moments_batch_offset(k, names_len)
-		+ sizeof(double) * B * ((size_t) k + 1);
-}
 
 /* dh, dl, ah, al: k columns each; padded weights; a flag byte per column */
 size_t
@@ -366,11 +345,11 @@ flush_body(MomentsState *m, double *scratch, pairs_fn pairs)
 				a.min[j] = mn[l];
 			if (mx[l] > a.max[j])
 				a.max[j] = mx[l];
-			fold_lane(&a.s1_hi[j], &a.s1_lo[j], s1[l], c1[l]);
+			dd_lazy_add(&a.s1_hi[j], &a.s1_lo[j], s1[l], c1[l]);
 			if (shape)
 			{
-				fold_lane(&a.s3_hi[j], &a.s3_lo[j], s3[l], c3[l]);
-				fold_lane(&a.s4_hi[j], &a.s4_lo[j], s4[l], c4[l]);
+				dd_lazy_add(&a.s3_hi[j], &a.s3_lo[j], s3[l], c3[l]);
+				dd_lazy_add(&a.s4_hi[j], &a.s4_lo[j], s4[l], c4[l]);
 			}
 		}
 		has_lo[j] = (lo_any[0] | lo_any[1] | lo_any[2] | lo_any[3]) != 0;

@@ -325,16 +325,6 @@ moments_finish(MomentsState *m)
 	return r < 0 ? -1 : 0;
 }
 
-/* hi/lo += a (dd), lazily as in the pair loop */
-static inline void
-lazy_add(double *hi, double *lo, double a_hi, double a_lo)
-{
-	double		e;
-
-	*hi = two_sum(*hi, a_hi, &e);
-	*lo += e + a_lo;
-}
-
 /*
  * The hot path.  For each variable, b = d = x - ref (exact dd) and
  * a = w d (dd); each pair adds the exact product a_i b_j to s2.
@@ -361,7 +351,7 @@ add_row_body(MomentsState *m, const double *x, double w, double *scratch,
 		memcpy(a.max, x, sizeof(double) * k);
 	}
 
-	lazy_add(&m->n_hi, &m->n_lo, w, 0.0);
+	dd_lazy_add(&m->n_hi, &m->n_lo, w, 0.0);
 	for (i = 0; i < k; i++)
 	{
 		bh[i] = two_sum(x[i], -a.ref[i], &bl[i]);
@@ -383,7 +373,7 @@ add_row_body(MomentsState *m, const double *x, double w, double *scratch,
 		}
 	}
 	for (i = 0; i < k; i++)
-		lazy_add(&a.s1_hi[i], &a.s1_lo[i], ah[i], al[i]);
+		dd_lazy_add(&a.s1_hi[i], &a.s1_lo[i], ah[i], al[i]);
 
 	/*
 	 * Third and fourth powers only feed skewness and kurtosis: each term is
@@ -397,8 +387,8 @@ add_row_body(MomentsState *m, const double *x, double w, double *scratch,
 			double		d2 = bh[i] * bh[i];
 			double		wd2 = w * d2;
 
-			lazy_add(&a.s3_hi[i], &a.s3_lo[i], wd2 * bh[i], 0.0);
-			lazy_add(&a.s4_hi[i], &a.s4_lo[i], wd2 * d2, 0.0);
+			dd_lazy_add(&a.s3_hi[i], &a.s3_lo[i], wd2 * bh[i], 0.0);
+			dd_lazy_add(&a.s4_hi[i], &a.s4_lo[i], wd2 * d2, 0.0);
 		}
 
 	/* s2: O(k^2), the loop that matters */

@@ -126,8 +126,21 @@ extern void moments_add_row(MomentsState *m, const double *x, double w,
  * the sums.
  */
 #define MOMENTS_BATCH_ROWS	128
-extern size_t moments_batch_offset(int k, int names_len);
-extern size_t moments_batched_size(int k, int names_len);
+
+/* where the buffer starts (after the names, 8-aligned); inline: per row */
+static inline size_t
+moments_batch_offset(int k, int names_len)
+{
+	return (MOMENTS_SIZE(k, names_len) + 7) & ~(size_t) 7;
+}
+
+static inline size_t
+moments_batched_size(int k, int names_len)
+{
+	return moments_batch_offset(k, names_len)
+		+ sizeof(double) * MOMENTS_BATCH_ROWS * ((size_t) k + 1);
+}
+
 extern size_t moments_flush_scratch(int k);
 extern int	moments_push_row(MomentsState *m, const double *x, double w);
 extern void moments_flush(MomentsState *m, double *scratch);

@@ -88,24 +88,6 @@
 
 #define ALIGN8(x) (((x) + 7) & ~((size_t) 7))
 
-/* a * s for s a power of two: exact barring underflow */
-static inline dd
-dd_scale2(dd a, double s)
-{
-	return dd_make(a.hi * s, a.lo * s);
-}
-
-/* power of two s with s^2 a in [1, 4), for a > 0 */
-static double
-pow2_unit_scale(double a)
-{
-	int			e;
-
-	(void) frexp(a, &e);		/* a = f 2^e, f in [0.5, 1) */
-	/* s = 2^t with e + 2t in {1, 2}: s^2 a = f 2^(e + 2t) in [1, 4) */
-	return ldexp(1.0, (int) floor((2.0 - e) / 2.0));
-}
-
 const char *
 ols_status_message(OlsStatus status)
 {

@@ -79,23 +79,6 @@ robust_se_name(RobustSe se)
 	return (int) se >= 0 && (int) se < ROBUST_SE_COUNT ? names[se] : "?";
 }
 
-/* a * s for s a power of two: exact barring underflow */
-static inline dd
-dd_scale2(dd a, double s)
-{
-	return dd_make(a.hi * s, a.lo * s);
-}
-
-/* power of two s with s^2 a in [1, 4), for a > 0 */
-static double
-pow2_unit_scale(double a)
-{
-	int			e;
-
-	(void) frexp(a, &e);
-	return ldexp(1.0, (int) floor((2.0 - e) / 2.0));
-}
-
 /*
  * Sweep pivot c of the symmetric N x N matrix G (full storage, dd), over the
  * rows and columns in live: G_ij -= G_ic G_cj / d, G_cj = G_jc = G_cj / d,
