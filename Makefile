@@ -5,7 +5,7 @@
 # name order, sql/ + expected/ the pg_regress suite, test/ the pgTAP suites.
 
 EXTENSION = survey_reg
-EXTVERSION = 0.1.1
+EXTVERSION = 0.1.2
 
 MODULE_big = survey_reg
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/core/*.c)))
