@@ -359,6 +359,6 @@ main(int argc, char **argv)
 	compare(dir, "reliability_expected_psych.csv", "psych", results, nscales);
 	compare(dir, "reliability_expected_pspp.csv", "pspp", results, nscales);
 	free(results);
-	printf("%d passed, %d failed\n", n_pass, n_fail);
+	printf("test_reliability: %d passed, %d failed\n", n_pass, n_fail);
 	return n_fail > 0;
 }
