@@ -23,8 +23,7 @@ trap 'rc=$?; trap - EXIT; verdict_final $rc || exit 1; exit $rc' EXIT
 EXTRA_PACKAGES="chromium postgresql-15-cron fonts-dejavu-core" source tools/setup.sh
 
 # pure-C numeric core, outside any backend
-suite_wanted core && verdict_run "core" \
-	make -s -C test/core check NIST_DIR="$(cd .. && pwd)/shared/reference/nist"
+suite_wanted core && verdict_run "core" make -s -C test/core check
 
 # a short libFuzzer run of each harness (state text and binary input, the
 # numeric core) under ASan + UBSan; the 10-minute campaigns: doc/HARDENING.md;
