@@ -22,6 +22,10 @@ trap 'rc=$?; trap - EXIT; verdict_final $rc || exit 1; exit $rc' EXIT
 # the report tests render HTML in Chromium and schedule a pg_cron job
 EXTRA_PACKAGES="chromium postgresql-15-cron fonts-dejavu-core" source tools/setup.sh
 
+# the README's accuracy tables are the thresholds the tests read
+# (test/data/accuracy_claims.csv)
+suite_wanted claims && verdict_run "accuracy claims" python3 tools/accuracy_claims.py --check
+
 # pure-C numeric core, outside any backend
 suite_wanted core && verdict_run "core" make -s -C test/core check
 
@@ -29,7 +33,7 @@ suite_wanted core && verdict_run "core" make -s -C test/core check
 # numeric core) under ASan + UBSan; the 10-minute campaigns: doc/HARDENING.md;
 # and the deterministic malformed-text harness (100,000 cases, ~10 s)
 suite_wanted fuzz && verdict_run "fuzz" bash tools/fuzz.sh 20
-suite_wanted fuzz && verdict_run "fuzz_moments_text" make -s -C test/core -f fuzz.mk run
+suite_wanted fuzz_text && verdict_run "fuzz_moments_text" make -s -C test/core -f fuzz.mk run
 
 # -t keeps the cluster's files in a temporary directory, so an interrupted
 # run leaves nothing behind that could break the next one.
