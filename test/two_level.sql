@@ -4,7 +4,7 @@
 -- merged on the "coordinator" with merge(); the result must equal one pass
 -- over all rows.  Also: partition-wise aggregation on a partitioned table.
 BEGIN;
-SELECT plan(5);
+SELECT plan(7);
 
 CREATE TABLE shards (office int, y float8, x1 float8, x2 float8, w float8)
 	PARTITION BY HASH (office);
@@ -44,8 +44,29 @@ SELECT is((SELECT n FROM survey_reg.describe((SELECT m FROM coordinator)) LIMIT 
 	(SELECT sum(w) FROM shards), 'N is the sum of weights over all partitions');
 
 -- partition-wise aggregation: the planner aggregates each partition and
--- combines, as Citus does across nodes
+-- combines, as Citus does across nodes.  The plan must show it (a Partial
+-- Aggregate per partition under one Finalize Aggregate), else the check of
+-- the result below would test one pass against itself.
+CREATE FUNCTION pg_temp.partial_aggregates() RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+	n int := 0;
+BEGIN
+	FOR line IN EXPLAIN (COSTS OFF)
+		SELECT survey_reg.moments(ARRAY[y, x1, x2], ARRAY['y', 'x1', 'x2'], w) FROM shards
+	LOOP
+		IF line ~ 'Partial Aggregate' THEN
+			n := n + 1;
+		END IF;
+	END LOOP;
+	RETURN n;
+END $$;
+SET LOCAL enable_partitionwise_aggregate = off;
+SELECT cmp_ok(pg_temp.partial_aggregates(), '<=', 1,
+	'without partition-wise aggregation: at most one Partial Aggregate (the control)');
 SET LOCAL enable_partitionwise_aggregate = on;
+SELECT is(pg_temp.partial_aggregates(), 4,
+	'partition-wise aggregation: the plan has a Partial Aggregate per partition');
 SELECT ok((SELECT max(abs(a.mean - b.mean) / abs(b.mean))
 	FROM survey_reg.describe((SELECT survey_reg.moments(ARRAY[y, x1, x2], ARRAY['y', 'x1', 'x2'], w)
 		FROM shards)) a

@@ -55,10 +55,16 @@ mkdir -p "$work/demo/out"
 (cd "$work" && psql -q -X -v ON_ERROR_STOP=1 -P pager=off \
 	-f "$OLDPWD/demo/50_report.sql" >/dev/null)
 test -s "$work/demo/out/survey_report.html"
-status=0
+passed=0
+failed=0
+count() { # exit status of a check
+	if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+rc=0
 python3 tools/report_render_check.py "$work/demo/out/survey_report.html" --bars 5 \
 	--tables table-descriptives:12,table-reliability:3,table-regression:17,table-correlations:11 \
-	|| status=1
+	|| rc=1
+count $rc
 
 echo "== pg_cron: waiting for the job's row"
 rows=0
@@ -71,7 +77,7 @@ psql -X -P pager=off -c "
 	SELECT jobid, status, return_message, end_time - start_time AS took
 	FROM cron.job_run_details WHERE jobid = $test_job ORDER BY runid"
 check() { # description, SQL returning true
-	if [ "$(psql -X -At -c "$2")" = "t" ]; then echo "ok      $1"; else echo "FAILED  $1"; status=1; fi
+	if [ "$(psql -X -At -c "$2")" = "t" ]; then echo "ok      $1"; count 0; else echo "FAILED  $1"; count 1; fi
 }
 check "pg_cron inserted a report row" "SELECT count(*) >= 1 FROM survey_reports"
 check "the run is recorded as succeeded" "
@@ -94,10 +100,14 @@ psql -q -X -c "SELECT cron.unschedule(jobid) FROM cron.job" >/dev/null
 if [ "$rows" -gt 0 ]; then
 	echo "== Chromium: the report pg_cron wrote"
 	psql -X -At -c "SELECT html FROM survey_reports ORDER BY report_id LIMIT 1" > "$work/cron_report.html"
+	rc=0
 	python3 tools/report_render_check.py "$work/cron_report.html" --bars 5 \
 		--tables table-descriptives:11,table-reliability:3,table-regression:17,table-correlations:11 \
-		|| status=1
+		|| rc=1
+	count $rc
+else
+	count 1 # no row: the rendering of pg_cron's report could not be checked
 fi
 
-[ $status -eq 0 ] && echo "report tests: all passed" || echo "report tests: FAILED"
-exit $status
+echo "report tests: $passed passed, $failed failed"
+[ $failed -eq 0 ]
