@@ -16,14 +16,8 @@ DROP SCHEMA IF EXISTS persist_orig CASCADE;
 SELECT * FROM no_plan();
 
 CREATE SCHEMA persist_test;
-CREATE TABLE persist_test.survey (
-	respondent_id int, office_id int, kontorstorrelse float8,
-	follows_up_clients bool, individualisering float8, styring_a float8,
-	styring_b float8, belast_tid float8, belast_krav float8,
-	belast_stor float8, ratio float8, tiltakskunnskap float8,
-	effektiv float8, kjonn float8, alder float8, tilsettingsforhold float8,
-	weight float8);
-\copy persist_test.survey FROM 'data/sample_survey.csv' WITH (FORMAT csv, HEADER true)
+\set survey_table persist_test.survey
+\ir include/sample_survey_table.sql
 
 -- every kind of state: plain, weighted, per group, from a matrix, with the
 -- shape statistics dropped, empty, one variable, awkward names, and wide

@@ -18,14 +18,8 @@ CREATE ROLE survey_reg_analyst NOLOGIN;
 CREATE ROLE survey_reg_bi NOLOGIN;
 
 CREATE SCHEMA roles_data AUTHORIZATION survey_reg_data_owner;
-CREATE TABLE roles_data.analysis (
-	respondent_id int, office_id int, kontorstorrelse float8,
-	follows_up_clients bool, individualisering float8, styring_a float8,
-	styring_b float8, belast_tid float8, belast_krav float8,
-	belast_stor float8, ratio float8, tiltakskunnskap float8,
-	effektiv float8, kjonn float8, alder float8, tilsettingsforhold float8,
-	weight float8);
-\copy roles_data.analysis FROM 'data/sample_survey.csv' WITH (FORMAT csv, HEADER true)
+\set survey_table roles_data.analysis
+\ir include/sample_survey_table.sql
 CREATE TABLE roles_data.other (a float8, b float8);
 INSERT INTO roles_data.other VALUES (1, 2), (2, 3), (4, 3);
 ALTER TABLE roles_data.analysis OWNER TO survey_reg_data_owner;
