@@ -1,7 +1,7 @@
 -- Publication tables: the article's Table 1, Table 2 and appendix table
 -- rebuilt from its published summary statistics (moments_from_matrix with
 -- N = 1377, the appendix correlations with individualisering x
--- tilsettingsforhold read as +0.065, see shared/reference/paper/README.md),
+-- tilsettingsforhold read as +0.065, see test/data/paper/README.md),
 -- each printed in both decimal styles: the default (0.235) and the
 -- article's (-,235: decimal comma, no leading zero for statistics bounded
 -- by 1).  Then frequencies (SPSS FREQUENCIES), the text bar chart,

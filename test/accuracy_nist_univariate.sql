@@ -14,12 +14,12 @@ CREATE TEMP TABLE numacc1 (x float8);
 CREATE TEMP TABLE numacc2 (x float8);
 CREATE TEMP TABLE numacc3 (x float8);
 CREATE TEMP TABLE numacc4 (x float8);
-\copy numacc1 FROM '../shared/reference/nist/univariate/numacc1.csv' WITH (FORMAT csv, HEADER)
-\copy numacc2 FROM '../shared/reference/nist/univariate/numacc2.csv' WITH (FORMAT csv, HEADER)
-\copy numacc3 FROM '../shared/reference/nist/univariate/numacc3.csv' WITH (FORMAT csv, HEADER)
-\copy numacc4 FROM '../shared/reference/nist/univariate/numacc4.csv' WITH (FORMAT csv, HEADER)
+\copy numacc1 FROM 'test/data/nist/univariate/numacc1.csv' WITH (FORMAT csv, HEADER)
+\copy numacc2 FROM 'test/data/nist/univariate/numacc2.csv' WITH (FORMAT csv, HEADER)
+\copy numacc3 FROM 'test/data/nist/univariate/numacc3.csv' WITH (FORMAT csv, HEADER)
+\copy numacc4 FROM 'test/data/nist/univariate/numacc4.csv' WITH (FORMAT csv, HEADER)
 CREATE TEMP TABLE certified (dataset text, mean float8, sd float8);
-\copy certified FROM '../shared/reference/nist/univariate/certified_univariate.csv' WITH (FORMAT csv, HEADER)
+\copy certified FROM 'test/data/nist/univariate/certified_univariate.csv' WITH (FORMAT csv, HEADER)
 CREATE TEMP TABLE exact_doubles (dataset text, n int, mean numeric, sd numeric);
 \copy exact_doubles FROM 'test/data/nist_univariate_exact.csv' WITH (FORMAT csv, HEADER)
 

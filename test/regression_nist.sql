@@ -2,7 +2,7 @@
 -- the SQL functions: the table-name form (coefficients(source, ...)) and the
 -- state form (moments aggregate, then coefficients(m, ...)).
 --
--- Expectations are NIST's certified values (../shared/reference/nist, see
+-- Expectations are NIST's certified values (test/data/nist, see
 -- its README), never our own output.  Accuracy is the log relative error
 -- LRE = -log10(|est - cert| / |cert|), capped at 15, with the absolute error
 -- where the certified value is 0 (Wampler1's SEs); a NULL estimate scores 0.
@@ -19,31 +19,31 @@ SELECT plan(49);
 -- the data, as decimal text from the CSV files
 CREATE TEMP TABLE nist_xy (dataset text, y float8, x float8);
 CREATE TEMP TABLE stage_xy (y float8, x float8);
-\copy stage_xy FROM '../shared/reference/nist/norris.csv' CSV HEADER
+\copy stage_xy FROM 'test/data/nist/norris.csv' CSV HEADER
 INSERT INTO nist_xy SELECT 'norris', y, x FROM stage_xy; TRUNCATE stage_xy;
-\copy stage_xy FROM '../shared/reference/nist/pontius.csv' CSV HEADER
+\copy stage_xy FROM 'test/data/nist/pontius.csv' CSV HEADER
 INSERT INTO nist_xy SELECT 'pontius', y, x FROM stage_xy; TRUNCATE stage_xy;
-\copy stage_xy FROM '../shared/reference/nist/noint1.csv' CSV HEADER
+\copy stage_xy FROM 'test/data/nist/noint1.csv' CSV HEADER
 INSERT INTO nist_xy SELECT 'noint1', y, x FROM stage_xy; TRUNCATE stage_xy;
-\copy stage_xy FROM '../shared/reference/nist/noint2.csv' CSV HEADER
+\copy stage_xy FROM 'test/data/nist/noint2.csv' CSV HEADER
 INSERT INTO nist_xy SELECT 'noint2', y, x FROM stage_xy; TRUNCATE stage_xy;
-\copy stage_xy FROM '../shared/reference/nist/filip.csv' CSV HEADER
+\copy stage_xy FROM 'test/data/nist/filip.csv' CSV HEADER
 INSERT INTO nist_xy SELECT 'filip', y, x FROM stage_xy; TRUNCATE stage_xy;
-\copy stage_xy FROM '../shared/reference/nist/wampler1.csv' CSV HEADER
+\copy stage_xy FROM 'test/data/nist/wampler1.csv' CSV HEADER
 INSERT INTO nist_xy SELECT 'wampler1', y, x FROM stage_xy; TRUNCATE stage_xy;
-\copy stage_xy FROM '../shared/reference/nist/wampler2.csv' CSV HEADER
+\copy stage_xy FROM 'test/data/nist/wampler2.csv' CSV HEADER
 INSERT INTO nist_xy SELECT 'wampler2', y, x FROM stage_xy; TRUNCATE stage_xy;
-\copy stage_xy FROM '../shared/reference/nist/wampler3.csv' CSV HEADER
+\copy stage_xy FROM 'test/data/nist/wampler3.csv' CSV HEADER
 INSERT INTO nist_xy SELECT 'wampler3', y, x FROM stage_xy; TRUNCATE stage_xy;
-\copy stage_xy FROM '../shared/reference/nist/wampler4.csv' CSV HEADER
+\copy stage_xy FROM 'test/data/nist/wampler4.csv' CSV HEADER
 INSERT INTO nist_xy SELECT 'wampler4', y, x FROM stage_xy; TRUNCATE stage_xy;
-\copy stage_xy FROM '../shared/reference/nist/wampler5.csv' CSV HEADER
+\copy stage_xy FROM 'test/data/nist/wampler5.csv' CSV HEADER
 INSERT INTO nist_xy SELECT 'wampler5', y, x FROM stage_xy; TRUNCATE stage_xy;
 CREATE TEMP TABLE longley (y float8, x1 float8, x2 float8, x3 float8,
 	x4 float8, x5 float8, x6 float8);
-\copy longley FROM '../shared/reference/nist/longley.csv' CSV HEADER
+\copy longley FROM 'test/data/nist/longley.csv' CSV HEADER
 CREATE TEMP TABLE certified (dataset text, quantity text, index int, value float8);
-\copy certified FROM '../shared/reference/nist/certified.csv' CSV HEADER
+\copy certified FROM 'test/data/nist/certified.csv' CSV HEADER
 
 -- the designs: polynomial degree (0 for Longley), predictors, intercept, bar
 CREATE TEMP TABLE designs (dataset text, degree int, predictors text,

@@ -1,6 +1,6 @@
 -- Table 2 of Terum & Sadeghi rebuilt from the article's own appendix
 -- correlation matrix and N = 1377 (moments_from_matrix), against the printed
--- Table 2 (../shared/reference/paper, see its README).
+-- Table 2 (test/data/paper, see its README).
 --
 -- Standardized coefficients depend only on the correlations, adjusted R^2
 -- on them and N.  With the printed r(individualisering, tilsettingsforhold)
@@ -17,10 +17,10 @@ SELECT plan(7);
 -- diagonal is not printed)
 CREATE TEMP TABLE appendix (ord serial, var text, c1 float8, c2 float8,
 	c3 float8, c4 float8, c5 float8, c6 float8, c7 float8, c8 float8, c9 float8);
-\copy appendix (var, c1, c2, c3, c4, c5, c6, c7, c8, c9) FROM '../shared/reference/paper/appendix_correlations.csv' CSV HEADER
+\copy appendix (var, c1, c2, c3, c4, c5, c6, c7, c8, c9) FROM 'test/data/paper/appendix_correlations.csv' CSV HEADER
 CREATE TEMP TABLE table2 (term text, block int, model1_beta float8,
 	model2_beta float8, model3_beta float8);
-\copy table2 FROM '../shared/reference/paper/table2_hierarchical_ols.csv' CSV HEADER
+\copy table2 FROM 'test/data/paper/table2_hierarchical_ols.csv' CSV HEADER
 
 SELECT is((SELECT count(*) FROM appendix), 10::bigint, 'appendix: 10 variables');
 

@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 EXTRA_PACKAGES="chromium postgresql-15-cron fonts-dejavu-core" source tools/setup.sh
 
 # pure-C numeric core, outside any backend
-make -s -C test/core check NIST_DIR="$(cd .. && pwd)/shared/reference/nist"
+make -s -C test/core check
 
 # a short libFuzzer run of each harness (state text and binary input, the
 # numeric core) under ASan + UBSan; the 10-minute campaigns: doc/HARDENING.md

@@ -33,7 +33,6 @@ echo "valgrind: working in $work"
 mkdir -p "$work/run" "$work/reports"
 chown postgres:postgres "$work/reports"
 san_copy_tree "$repo" "$tree"
-[ -e "$work/shared" ] || ln -s "$(cd "$repo/.." && pwd)/shared" "$work/shared"
 san_private_install "$root"
 san_build "$tree" "$root" "-g"
 

@@ -2,7 +2,7 @@
  * test_ols_nist.c — the OLS core against NIST StRD linear regression, and
  * its aliasing, merging, weighting and blockwise behaviour.  No PostgreSQL.
  *
- * usage: test_ols_nist NIST_DIR      (e.g. ../../../shared/reference/nist)
+ * usage: test_ols_nist NIST_DIR      (e.g. ../data/nist)
  *
  * Prints one line of log relative errors (LRE, capped at 15; absolute error
  * where the certified value is 0) per dataset and exits non-zero if any bar
@@ -797,7 +797,7 @@ test_blocks(const char *dir)
 int
 main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : "../../../shared/reference/nist";
+	const char *dir = argc > 1 ? argv[1] : "../data/nist";
 
 	read_certified(dir);
 	test_nist(dir);

@@ -10,7 +10,7 @@ the doubles (Fraction(float(text)), exact sums, the square root with mpmath
 at 50 digits), so test/accuracy_nist_univariate.sql can tell the rounding of
 the inputs from errors of our own arithmetic.
 
-Run from the repository root (the NIST files are in ../shared):
+Run from the repository root (the NIST files are in test/data/nist):
   python3 test/data/make_nist_univariate_exact.py
 Writes test/data/nist_univariate_exact.csv (dataset, n, mean, sd; 25 digits).
 """
@@ -20,7 +20,7 @@ from fractions import Fraction
 import mpmath
 
 mpmath.mp.dps = 50
-SRC = "../shared/reference/nist/univariate/%s.csv"
+SRC = "test/data/nist/univariate/%s.csv"
 
 
 def mp(q):
