@@ -68,7 +68,10 @@ typedef struct TableRef
 
 extern TableRef resolve_relation(text *source);
 
-/* ERROR 42703 unless the relation has this (non-system) column */
+/*
+ * ERROR 42703 unless the relation has this (non-system) column, 42501 unless
+ * the calling role may read it
+ */
 extern void check_column(const TableRef *t, const char *column);
 
 /* table_api.c: quoted columns cast to float8 for SQL text, comma-separated */

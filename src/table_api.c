@@ -17,6 +17,8 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
@@ -46,14 +48,54 @@ resolve_relation(text *source)
 	return t;
 }
 
+/*
+ * The query would fail without SELECT on the column anyway; checking first
+ * lets the error say why a view over a table-name call does not help (the
+ * function reads the relation as the calling role, never as the view's
+ * owner) and what does.  The message is PostgreSQL's own.
+ */
+static void
+check_select_privilege(const TableRef *t, AttrNumber attnum)
+{
+	Oid			role = GetUserId();
+	const char *kind;
+
+	if (pg_class_aclcheck(t->relid, role, ACL_SELECT) == ACLCHECK_OK
+		|| pg_attribute_aclcheck(t->relid, attnum, role, ACL_SELECT) == ACLCHECK_OK)
+		return;
+	switch (get_rel_relkind(t->relid))
+	{
+		case RELKIND_VIEW:
+			kind = "view";
+			break;
+		case RELKIND_MATVIEW:
+			kind = "materialized view";
+			break;
+		case RELKIND_FOREIGN_TABLE:
+			kind = "foreign table";
+			break;
+		default:
+			kind = "table";
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied for %s %s", kind, get_rel_name(t->relid)),
+			 errdetail("survey_reg's table-name functions read the relation with the privileges of the role that calls them (%s), also when they are called from a view.",
+					   GetUserNameFromId(role, false)),
+			 errhint("Grant that role SELECT on the relation, or build the view over the aggregate form, which reads the relation with the view owner's privileges: SELECT d.* FROM (SELECT survey_reg.moments(...) AS m FROM relation) s, LATERAL survey_reg.describe(s.m) d.")));
+}
+
 void
 check_column(const TableRef *t, const char *column)
 {
-	if (get_attnum(t->relid, column) <= 0)
+	AttrNumber	attnum = get_attnum(t->relid, column);
+
+	if (attnum <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("column \"%s\" of relation \"%s\" does not exist",
 						column, get_rel_name(t->relid))));
+	check_select_privilege(t, attnum);
 }
 
 static void

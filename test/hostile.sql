@@ -8,14 +8,8 @@ BEGIN;
 SELECT plan(48);
 SET LOCAL client_min_messages = warning;
 
-CREATE TABLE hostile_survey (
-	respondent_id int, office_id int, kontorstorrelse float8,
-	follows_up_clients bool, individualisering float8, styring_a float8,
-	styring_b float8, belast_tid float8, belast_krav float8,
-	belast_stor float8, ratio float8, tiltakskunnskap float8,
-	effektiv float8, kjonn float8, alder float8, tilsettingsforhold float8,
-	weight float8);
-\copy hostile_survey FROM 'data/sample_survey.csv' WITH (FORMAT csv, HEADER true)
+\set survey_table hostile_survey
+\ir include/sample_survey_table.sql
 
 -- a table that every injection below would like to drop
 CREATE TABLE victim (id int);

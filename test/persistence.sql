@@ -16,14 +16,8 @@ DROP SCHEMA IF EXISTS persist_orig CASCADE;
 SELECT * FROM no_plan();
 
 CREATE SCHEMA persist_test;
-CREATE TABLE persist_test.survey (
-	respondent_id int, office_id int, kontorstorrelse float8,
-	follows_up_clients bool, individualisering float8, styring_a float8,
-	styring_b float8, belast_tid float8, belast_krav float8,
-	belast_stor float8, ratio float8, tiltakskunnskap float8,
-	effektiv float8, kjonn float8, alder float8, tilsettingsforhold float8,
-	weight float8);
-\copy persist_test.survey FROM 'data/sample_survey.csv' WITH (FORMAT csv, HEADER true)
+\set survey_table persist_test.survey
+\ir include/sample_survey_table.sql
 
 -- every kind of state: plain, weighted, per group, from a matrix, with the
 -- shape statistics dropped, empty, one variable, awkward names, and wide
@@ -248,11 +242,14 @@ END $$;
 -- keep the stored states.  Each check runs in a subtransaction that is
 -- rolled back, so the extension is left as it was.
 
--- the extension's objects, with a digest of each definition
+-- the extension's objects, with a digest of each definition, each one's
+-- privileges and the initial privileges pg_dump compares them with, and the
+-- privileges of the extension's schema (not a member: CREATE EXTENSION
+-- creates it, DROP EXTENSION leaves it)
 CREATE FUNCTION pg_temp.extension_objects() RETURNS TABLE (obj text, def text)
 LANGUAGE sql AS $$
 	SELECT pg_describe_object(d.classid, d.objid, 0),
-		CASE WHEN d.classid = 'pg_proc'::regclass THEN
+		concat_ws(' ', CASE WHEN d.classid = 'pg_proc'::regclass THEN
 			(SELECT CASE WHEN p.prokind = 'a'
 				THEN (SELECT md5(row(a.aggtransfn, a.aggfinalfn, a.aggcombinefn,
 					a.aggtranstype::regtype, a.aggfinalmodify)::text)
@@ -262,11 +259,32 @@ LANGUAGE sql AS $$
 		WHEN d.classid = 'pg_type'::regclass THEN
 			(SELECT md5(row(t.typinput, t.typoutput, t.typreceive, t.typsend,
 				t.typalign, t.typstorage, t.typlen)::text) FROM pg_type t WHERE t.oid = d.objid)
-		END
+		END,
+		'acl=' || coalesce(CASE d.classid
+			WHEN 'pg_proc'::regclass THEN (SELECT proacl::text FROM pg_proc WHERE oid = d.objid)
+			WHEN 'pg_type'::regclass THEN (SELECT typacl::text FROM pg_type WHERE oid = d.objid)
+			END, 'default'),
+		'init=' || coalesce((SELECT i.privtype::text || ':' || i.initprivs::text FROM pg_init_privs i
+			WHERE i.classoid = d.classid AND i.objoid = d.objid AND i.objsubid = 0), 'none'))
 	FROM pg_depend d
 	WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
 	  AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'survey_reg')
+	UNION ALL
+	SELECT 'schema ' || nspname, 'owner=' || nspowner::regrole || ' acl=' || coalesce(nspacl::text, 'default')
+	FROM pg_namespace WHERE nspname = 'survey_reg'
 $$;
+
+-- DROP EXTENSION leaves the schema behind; drop it too (when nothing else
+-- lives in it) so that each install starts from what CREATE EXTENSION makes
+CREATE FUNCTION pg_temp.drop_extension() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	DROP EXTENSION survey_reg CASCADE;
+	IF NOT EXISTS (SELECT FROM pg_class WHERE relnamespace = 'survey_reg'::regnamespace
+	               UNION ALL SELECT FROM pg_proc WHERE pronamespace = 'survey_reg'::regnamespace
+	               UNION ALL SELECT FROM pg_type WHERE typnamespace = 'survey_reg'::regnamespace) THEN
+		DROP SCHEMA survey_reg;
+	END IF;
+END $$;
 
 -- from_version -> default: NULL if the update gives a fresh install's
 -- objects and keeps a stored state, else what differs
@@ -279,11 +297,11 @@ DECLARE
 	report text;
 BEGIN
 	BEGIN
-		DROP EXTENSION survey_reg CASCADE;
+		PERFORM pg_temp.drop_extension();
 		CREATE EXTENSION survey_reg;
 		SELECT array_agg(obj || ' ' || coalesce(def, '') ORDER BY obj) INTO fresh
 		FROM pg_temp.extension_objects();
-		DROP EXTENSION survey_reg CASCADE;
+		PERFORM pg_temp.drop_extension();
 		EXECUTE format('CREATE EXTENSION survey_reg VERSION %L', from_version);
 		CREATE TABLE public.survey_reg_upgrade_probe AS
 		SELECT survey_reg.moments(ARRAY[g::float8, sin(g)], ARRAY['g', 's']) AS m
@@ -325,7 +343,7 @@ BEGIN
 	         WHERE target = def AND source <> def AND path IS NOT NULL ORDER BY source LOOP
 		n := n + 1;
 		RETURN NEXT is(pg_temp.check_upgrade(v.source), NULL,
-			format('ALTER EXTENSION survey_reg UPDATE from %s to %s: a fresh install''s objects, stored states kept',
+			format('ALTER EXTENSION survey_reg UPDATE from %s to %s: a fresh install''s objects and privileges, stored states kept',
 				v.source, def));
 	END LOOP;
 	IF n = 0 THEN

@@ -11,12 +11,8 @@ CREATE EXTENSION IF NOT EXISTS survey_reg;
 SET LOCAL client_min_messages = warning;
 SELECT plan(27);
 
-CREATE TABLE survey (respondent_id int, office_id int, kontorstorrelse float8,
-	follows_up_clients bool, individualisering float8, styring_a float8,
-	styring_b float8, belast_tid float8, belast_krav float8, belast_stor float8,
-	ratio float8, tiltakskunnskap float8, effektiv float8, kjonn float8,
-	alder float8, tilsettingsforhold float8, weight float8);
-\copy survey FROM 'data/sample_survey.csv' WITH (FORMAT csv, HEADER true)
+\set survey_table survey
+\ir include/sample_survey_table.sql
 CREATE VIEW clients AS
 SELECT *, survey_reg.mean_index(ARRAY[styring_a, styring_b]) AS styring,
 	survey_reg.reverse(belast_tid, 0, 3) AS belast_tid_r,
