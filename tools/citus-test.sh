@@ -12,7 +12,8 @@
 # skipped (...)", and succeeds.  It runs the servers as an unprivileged OS
 # user (postgres when started as root), in a temporary directory that is
 # removed, servers stopped, however the lane ends.  Its last line is
-# "citus lane: N passed, N failed" (or "skipped").
+# "citus lane: N passed, N failed" (or "skipped").  CITUS_TEST_KEEP=1
+# leaves the servers running, to look at by hand (stop them yourself).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
@@ -49,6 +50,10 @@ chown "$owner" "$dir"
 nodes=(coordinator worker1 worker2)
 teardown() {
 	local i
+	if [ -n "${CITUS_TEST_KEEP:-}" ]; then
+		echo "citus lane: servers left running in $dir (CITUS_TEST_KEEP)"
+		return
+	fi
 	for i in 0 1 2; do
 		[ -f "$dir/${nodes[$i]}/postmaster.pid" ] \
 			&& "${as_user[@]}" "$bindir/pg_ctl" -D "$dir/${nodes[$i]}" -m immediate stop >/dev/null 2>&1
