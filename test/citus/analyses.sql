@@ -170,34 +170,15 @@ SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.reliability('%1$s', ARRAY
 	'reliability weighted');
 SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.item_total('%1$s', ARRAY['i1', 'i2', 'i3', 'i4'])$q$,
 	'item_total');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.model_summary('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'classical')$q$,
-	'model_summary se classical');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.coefficients('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'classical')$q$,
-	'coefficients se classical');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.model_summary('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'hc0')$q$,
-	'model_summary se hc0');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.coefficients('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'hc0')$q$,
-	'coefficients se hc0');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.model_summary('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'hc1')$q$,
-	'model_summary se hc1');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.coefficients('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'hc1')$q$,
-	'coefficients se hc1');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.model_summary('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'hc2')$q$,
-	'model_summary se hc2');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.coefficients('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'hc2')$q$,
-	'coefficients se hc2');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.model_summary('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'hc3')$q$,
-	'model_summary se hc3');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.coefficients('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'hc3')$q$,
-	'coefficients se hc3');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.model_summary('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'cluster', cluster => 'office')$q$,
-	'model_summary se cluster');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.coefficients('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'cluster', cluster => 'office')$q$,
-	'coefficients se cluster');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.model_summary('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'design', cluster => 'office', strata => 'region')$q$,
-	'model_summary se design');
-SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.coefficients('%1$s', 'y', ARRAY['x1', 'x2, x3'], se => 'design', cluster => 'office', strata => 'region')$q$,
-	'coefficients se design');
+-- model_summary and coefficients with every se (cluster and design: the
+-- second scan over cluster totals, GROUP BY office)
+SELECT pg_temp.same(format($q$SELECT * FROM survey_reg.%s('%%1$s', 'y', ARRAY['x1', 'x2, x3'], se => %L%s)$q$,
+		f.fn, s.se, s.extra), f.fn || ' se ' || s.se)
+FROM (VALUES (1, 'classical', ''), (2, 'hc0', ''), (3, 'hc1', ''), (4, 'hc2', ''),
+		(5, 'hc3', ''), (6, 'cluster', $$, cluster => 'office'$$),
+		(7, 'design', $$, cluster => 'office', strata => 'region'$$)) s(o, se, extra),
+	(VALUES (1, 'model_summary'), (2, 'coefficients')) f(o, fn)
+ORDER BY s.o, f.o;
 SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.coefficients('%1$s', 'y', ARRAY['x1', 'x2, x3'], weight => 'w', se => 'design', cluster => 'office', strata => 'region', weight_type => 'probability')$q$,
 	'coefficients se design, probability weights');
 SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.model_summary('%1$s', 'y', ARRAY['x1', 'x2, x3'], weight => 'w', se => 'hc3')$q$,
