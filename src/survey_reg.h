@@ -64,9 +64,16 @@ typedef struct TableRef
 {
 	Oid			relid;
 	char	   *sql_name;		/* quoted, schema-qualified, for SQL text */
+	bool		on_citus;		/* may be scanned by Citus (citus_relation.c) */
 } TableRef;
 
 extern TableRef resolve_relation(text *source);
+
+/*
+ * citus_relation.c: whether Citus may plan a scan of this relation (a table
+ * in Citus's metadata, or a view in a database with Citus)
+ */
+extern bool relation_on_citus(Oid relid, char relkind);
 
 /*
  * ERROR 42703 unless the relation has this (non-system) column, 42501 unless

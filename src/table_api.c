@@ -45,6 +45,7 @@ resolve_relation(text *source)
 						get_rel_name(t.relid))));
 	t.sql_name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(t.relid)),
 											get_rel_name(t.relid));
+	t.on_citus = relation_on_citus(t.relid, relkind);
 	return t;
 }
 
@@ -151,14 +152,15 @@ append_names_array(StringInfo sql, char **columns, int ncolumns)
 /*
  * survey_reg.rename(survey_reg.moments_of[_weighted]([w,] c1, ..), names):
  * the separate-argument aggregate spares a per-row array.  A function takes
- * at most FUNC_MAX_ARGS (100) arguments; wider calls use the array form
- * survey_reg.moments(ARRAY[c1, ..], names [, w]).
+ * at most FUNC_MAX_ARGS (100) arguments, and Citus cannot split a VARIADIC
+ * "any" aggregate (citus_relation.c): wider calls and Citus relations use
+ * the array form survey_reg.moments(ARRAY[c1, ..], names [, w]).
  */
 static void
-append_moments_call(StringInfo sql, char **columns, int ncolumns,
-					const char *weight)
+append_moments_call(StringInfo sql, const TableRef *t, char **columns,
+					int ncolumns, const char *weight)
 {
-	if (ncolumns + (weight ? 1 : 0) > FUNC_MAX_ARGS - 1)
+	if (t->on_citus || ncolumns + (weight ? 1 : 0) > FUNC_MAX_ARGS - 1)
 	{
 		appendStringInfoString(sql, "survey_reg.moments(ARRAY[");
 		append_float8_columns(sql, columns, ncolumns, false);
@@ -233,7 +235,7 @@ table_moments(text *source, char **columns, int ncolumns, const char *weight)
 		check_column(&t, weight);
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT ");
-	append_moments_call(&sql, columns, ncolumns, weight);
+	append_moments_call(&sql, &t, columns, ncolumns, weight);
 	appendStringInfo(&sql, " FROM %s", t.sql_name);
 	return run_moments_query(sql.data, 1, &columns, &ncolumns)[0];
 }
@@ -278,7 +280,7 @@ table_moments_pairwise(text *source, char **columns, int ncolumns,
 	{
 		if (s > 0)
 			appendStringInfoString(&sql, ", ");
-		append_moments_call(&sql, names[s], nnames[s], weight);
+		append_moments_call(&sql, &t, names[s], nnames[s], weight);
 	}
 	appendStringInfo(&sql, " FROM %s", t.sql_name);
 	return run_moments_query(sql.data, count, names, nnames);

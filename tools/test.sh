@@ -73,4 +73,8 @@ suite_wanted tap && in_cluster+=" tap"
 # cluster, because pg_cron must be preloaded
 suite_wanted report && verdict_run "report tests" bash tools/report-tests.sh
 
+# the Citus lane: a coordinator and two workers (one line saying why when
+# Citus cannot be had)
+suite_wanted citus && verdict_run "citus lane" env PG_CONFIG=/usr/lib/postgresql/$pg/bin/pg_config bash tools/citus-test.sh
+
 exit 0

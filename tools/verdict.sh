@@ -34,7 +34,7 @@ verdict_run() { # name command...; always returns 0 (the verdict says it)
 	shift
 	log=$(mktemp)
 	{ "$@" 2>&1 | tee "$log"; } || rc=$?
-	counts=$(sed -nE 's/^(([A-Za-z][A-Za-z0-9_. -]*): )?([0-9]+) passed, ([0-9]+) failed\.?$/\2\t\3\t\4/p' "$log" \
+	counts=$(sed -nE 's/^(([A-Za-z][A-Za-z0-9_. -]*): )?([0-9]+) passed, ([0-9]+) failed(\.| \([^)]*\))?$/\2\t\3\t\4/p' "$log" \
 		| awk -F'\t' -v name="$name" '{ printf "%s\t%d\t%d\n", ($1 == "" ? name : $1), $2, $3 }')
 	rm -f "$log"
 	[ -n "$counts" ] && printf '%s\n' "$counts" >> "$SURVEY_REG_RESULTS"

@@ -456,6 +456,78 @@ put_dd(double *hi, double *lo, size_t i, dd v)
 	lo[i] = v.lo;
 }
 
+/* the smaller of two reference values; of 0 and -0, -0 (order-free) */
+static inline double
+ref_min(double a, double b)
+{
+	return (b < a || (b == a && signbit(b))) ? b : a;
+}
+
+/*
+ * Re-express m's sums around the reference ref_min(m's, other) in place
+ * (the formulas of moments_merge below with src = dst = m): row i's S3, S4
+ * and S2 use the old S1, S2_ii, S3 and reference, which are overwritten
+ * after their last use.  Variables whose reference stays are left alone.
+ */
+static void
+recentre(MomentsState *m, MomentsArrays *a, const double *other)
+{
+	const int	k = m->k;
+	dd			n = dd_make(m->n_hi, m->n_lo);
+	int			i,
+				j;
+
+	for (i = 0; i < k; i++)
+	{
+		double		r = ref_min(a->ref[i], other[i]);
+
+		if (r != a->ref[i] || signbit(r) != signbit(a->ref[i]))
+			break;
+	}
+	if (i == k)
+		return;
+	for (i = 0; i < k; i++)
+	{
+		dd			delta = dd_diff_d(a->ref[i], ref_min(a->ref[i], other[i]));
+		dd			s1 = get_dd(a->s1_hi, a->s1_lo, i);
+		dd			s2 = get_dd(a->s2_hi, a->s2_lo, moments_tri(k, i, i));
+		dd			s3 = get_dd(a->s3_hi, a->s3_lo, i);
+		dd			s4 = get_dd(a->s4_hi, a->s4_lo, i);
+		dd			d2 = dd_mul(delta, delta);
+		dd			d3 = dd_mul(d2, delta);
+		dd			v;
+
+		MOMENTS_CHECK_INTERRUPTS();
+		v = dd_add(s4, dd_mul_d(dd_mul(delta, s3), 4.0));
+		v = dd_add(v, dd_mul_d(dd_mul(d2, s2), 6.0));
+		v = dd_add(v, dd_mul_d(dd_mul(d3, s1), 4.0));
+		put_dd(a->s4_hi, a->s4_lo, i, dd_add(v, dd_mul(dd_mul(d3, delta), n)));
+		v = dd_add(s3, dd_mul_d(dd_mul(delta, s2), 3.0));
+		v = dd_add(v, dd_mul_d(dd_mul(d2, s1), 3.0));
+		put_dd(a->s3_hi, a->s3_lo, i, dd_add(v, dd_mul(d3, n)));
+		for (j = i; j < k; j++)
+		{
+			dd			deltaj = dd_diff_d(a->ref[j], ref_min(a->ref[j], other[j]));
+			size_t		t = moments_tri(k, i, j);
+
+			v = get_dd(a->s2_hi, a->s2_lo, t);
+			v = dd_add(v, dd_mul(delta, get_dd(a->s1_hi, a->s1_lo, j)));
+			v = dd_add(v, dd_mul(deltaj, s1));
+			put_dd(a->s2_hi, a->s2_lo, t,
+				   dd_add(v, dd_mul(dd_mul(delta, deltaj), n)));
+		}
+	}
+	for (i = 0; i < k; i++)
+	{
+		double		r = ref_min(a->ref[i], other[i]);
+		dd			delta = dd_diff_d(a->ref[i], r);
+
+		put_dd(a->s1_hi, a->s1_lo, i,
+			   dd_add(get_dd(a->s1_hi, a->s1_lo, i), dd_mul(delta, n)));
+		a->ref[i] = r;
+	}
+}
+
 /*
  * dst += src.  src's sums are re-expressed around dst's reference row:
  * with delta = ref_src - ref_dst (exact), d_dst = d_src + delta, so
@@ -463,6 +535,15 @@ put_dd(double *hi, double *lo, size_t i, dd v)
  *   S2'_ij = S2_ij + delta_i S1_j + delta_j S1_i + n delta_i delta_j
  *   S3' = S3 + 3 delta S2_ii + 3 delta^2 S1 + n delta^3
  *   S4' = S4 + 4 delta S3 + 6 delta^2 S2_ii + 4 delta^3 S1 + n delta^4
+ *
+ * The merged reference is, per variable, the smaller of the two, so that
+ * merging the same states in any order ends on the same reference (the
+ * smallest of all): Citus and parallel query combine partial states in
+ * the order they arrive.  When every sum is exact (data with few
+ * significant bits, e.g. item scores) the merged state is then the same
+ * bit for bit in any order; otherwise the order moves only the last bits
+ * of the double-double sums (~1e-30 relative), and nothing in survey_reg
+ * depends on those bits (a meat matches its fit by robust_fit_key).
  */
 int
 moments_merge(MomentsState *dst, const MomentsState *src)
@@ -488,6 +569,8 @@ moments_merge(MomentsState *dst, const MomentsState *src)
 		dst->flags |= src->flags;
 		return 0;
 	}
+	/* dst onto the merged reference first (a no-op where it is dst's) */
+	recentre(dst, &ad, as.ref);
 
 	for (i = 0; i < k; i++)
 	{

@@ -125,6 +125,48 @@ put_id(double *blob, uint64_t id)
 	blob[RF_ID_LO] = (double) (uint32_t) (id & UINT64_C(0xffffffff));
 }
 
+static uint64_t
+hash_more(uint64_t h, const void *p, size_t len)
+{
+	return (h ^ moments_hash_bytes(p, len)) * UINT64_C(0x9E3779B97F4A7C15);
+}
+
+/*
+ * The fit's identity, which its meat carries and robust_result checks:
+ * the settings and the models' columns (the blob's header and col
+ * arrays), and of the state the variables' names, the row count and each
+ * variable's minimum and maximum.  Not the coefficients: a state
+ * recomputed over the same rows (partial states combined in another
+ * order, moments_merge) may differ from the first in the last bits of its
+ * sums, and its meat must still fit; the identity is the same for it.
+ */
+static uint64_t
+fit_identity(const RobustFit *fit, const MomentsState *m, int dep,
+			 const int *preds)
+{
+	MomentsArrays a;
+	uint64_t	h = moments_hash_bytes(fit->blob + RF_SE,
+									   sizeof(double) * (RF_HEADER - RF_SE));
+	int			c,
+				blk;
+
+	moments_arrays(m, &a);
+	h = hash_more(h, &m->nrows, sizeof(m->nrows));
+	for (blk = 0; blk < fit->nmodels; blk++)
+		h = hash_more(h, fit->models[blk].col,
+					  sizeof(int) * (size_t) fit->models[blk].p);
+	for (c = 0; c < fit->ncols; c++)
+	{
+		int			v = c == 0 ? dep : preds[c - 1];
+		const char *name = moments_name(m, v);
+
+		h = hash_more(h, name, strlen(name));
+		h = hash_more(h, &a.min[v], sizeof(double));
+		h = hash_more(h, &a.max[v], sizeof(double));
+	}
+	return h;
+}
+
 RobustFit *
 robust_fit_build(const MomentsState *m, int dep, const int *preds, int npreds,
 				 const int *block_ends, int nblocks, bool intercept,
@@ -363,8 +405,7 @@ robust_fit_build(const MomentsState *m, int dep, const int *preds, int npreds,
 		for (t = 0; t < p * p; t++)
 			*w++ = dd_to_double(mod->A[t]);
 	}
-	fit->id = moments_hash_bytes(fit->blob + RF_SE,
-								 sizeof(double) * (size_t) (len - RF_SE));
+	fit->id = fit_identity(fit, m, dep, preds);
 	put_id(fit->blob, fit->id);
 	return fit;
 }

@@ -62,7 +62,7 @@ enum
 {
 	RF_MAGIC = 0,
 	RF_VERSION,
-	RF_ID_HI,					/* 64-bit identity of the rest, two halves */
+	RF_ID_HI,					/* 64-bit identity (fit_identity), two halves */
 	RF_ID_LO,
 	RF_SE,
 	RF_WEIGHT,
