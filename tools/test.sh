@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: build, install, then the pure-C core tests and, in a throwaway
 # cluster, the pg_regress suite (sql/, expected/) and the pgTAP suites
-# (test/).  The output ends with pg_prove's summary.
+# (test/), the report tests and the Citus lane (tools/citus-test.sh).  The
+# output ends with the runners' verdicts and pg_prove's summary.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # the report tests render HTML in Chromium and schedule a pg_cron job
