@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: build, install, then the pure-C core tests, the fuzz runs and,
 # in a throwaway cluster, the pg_regress suite (sql/, expected/) and the
-# pgTAP suites (test/), then the report tests in a cluster of their own.
+# pgTAP suites (test/), then the report tests in a cluster of their own and
+# the Citus lane (tools/citus-test.sh).
 #
 # Verdict (tools/verdict.sh): each suite adds a line "suite passed failed"
 # to the results file $SURVEY_REG_RESULTS; the output ends with a table of

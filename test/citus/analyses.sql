@@ -126,7 +126,14 @@ BEGIN
 	END LOOP;
 END $$;
 
-SELECT plan(4 * 35 + 3);
+SELECT plan(4 * 35 + 4);
+
+-- CREATE EXTENSION on the coordinator reached both workers
+SELECT is((SELECT array_agg(result ORDER BY nodeport) FROM run_command_on_workers(
+	$$SELECT extversion FROM pg_extension WHERE extname = 'survey_reg'$$)),
+	(SELECT array_agg(extversion) || array_agg(extversion) FROM pg_extension
+		WHERE extname = 'survey_reg'),
+	'survey_reg is installed on both workers, in the coordinator''s version');
 
 -- the scans are split: partial states on the workers, combined on the
 -- coordinator (the array form the table-name functions use on Citus)
