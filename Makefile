@@ -18,14 +18,24 @@ DATA = $(wildcard updates/survey_reg--*.sql)
 REGRESS = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --outputdir=results_dir --load-extension=survey_reg
 
-# R's standalone math library (Debian r-mathlib) for t/F/chi-square, and
-# LAPACKE; -ffp-contract=off keeps the double-double arithmetic exact;
+# R's standalone math library (Debian r-mathlib) for t/F/chi-square is
+# opened at run time (src/core/rmath_loader.c: its symbols must not meet the
+# server's); RMATH_LINK=direct links it the old way, only as the clashing
+# build tools/symbol-clash.sh must reject.  -ffp-contract=off keeps the
+# double-double arithmetic exact;
 # -Wno-psabi: the batch kernel's vector helpers are static and inlined, so
 # the note about the 32-byte vector calling convention does not apply.
 PG_CPPFLAGS = -Isrc -Isrc/core -DMATHLIB_STANDALONE \
 	-DSURVEY_REG_VERSION='"$(EXTVERSION)"'
 PG_CFLAGS = -O2 -ftree-vectorize -ffp-contract=off -fno-fast-math -Wno-psabi
-SHLIB_LINK = -llapacke -llapack -lblas -lRmath -lm
+SHLIB_LINK = -llapacke -llapack -lblas -lm
+ifeq ($(RMATH_LINK),direct)
+PG_CPPFLAGS += -DRMATH_DIRECT
+SHLIB_LINK += -lRmath
+endif
+# the server headers are not -Wextra-clean (unused parameters, signedness):
+# read them as system headers, so -Wall -Wextra reports our code only
+PG_CPPFLAGS += -isystem $(shell $(PG_CONFIG) --includedir-server)
 
 EXTRA_CLEAN = results_dir
 

@@ -21,6 +21,7 @@
 #include "utils/memutils.h"
 
 #include "moments_core.h"
+#include "pg_compat.h"
 #include "pg_shim.h"
 
 /* port.h maps these to libpgport's; the C library's serve here */
@@ -212,7 +213,7 @@ enlargeStringInfo(StringInfo str, int needed)
 }
 
 void
-appendBinaryStringInfo(StringInfo str, const char *data, int datalen)
+appendBinaryStringInfo(StringInfo str, pgc_bytes_in data, int datalen)
 {
 	enlargeStringInfo(str, datalen);
 	memcpy(str->data + str->len, data, datalen);
@@ -221,7 +222,7 @@ appendBinaryStringInfo(StringInfo str, const char *data, int datalen)
 }
 
 void
-appendBinaryStringInfoNT(StringInfo str, const char *data, int datalen)
+appendBinaryStringInfoNT(StringInfo str, pgc_bytes_in data, int datalen)
 {
 	enlargeStringInfo(str, datalen);
 	memcpy(str->data + str->len, data, datalen);
@@ -231,7 +232,7 @@ appendBinaryStringInfoNT(StringInfo str, const char *data, int datalen)
 /* ---------------- pqformat (src/backend/libpq/pqformat.c) ---------------- */
 
 void
-pq_sendbytes(StringInfo buf, const char *data, int datalen)
+pq_sendbytes(StringInfo buf, pgc_bytes_in data, int datalen)
 {
 	appendBinaryStringInfo(buf, data, datalen);
 }
@@ -277,7 +278,7 @@ insufficient_data(void)
 }
 
 void
-pq_copymsgbytes(StringInfo msg, char *buf, int datalen)
+pq_copymsgbytes(StringInfo msg, pgc_bytes_out buf, int datalen)
 {
 	if (datalen < 0 || datalen > (msg->len - msg->cursor))
 		insufficient_data();

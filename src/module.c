@@ -7,6 +7,7 @@
 
 #include "ols_core.h"
 #include "reliability_core.h"
+#include "rmath_loader.h"
 
 PG_MODULE_MAGIC;
 
@@ -17,6 +18,16 @@ static void
 check_for_interrupts(void)
 {
 	CHECK_FOR_INTERRUPTS();
+}
+
+/* R's math library is loaded at first use (rmath_loader.c) */
+static void
+rmath_load_failed(const char *message)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+			 errmsg("%s", message),
+			 errhint("Install R's standalone math library (Debian package r-mathlib).")));
 }
 
 /* for build_info(): how BLAS was kept to one thread */
@@ -36,7 +47,7 @@ _PG_init(void)
 		"openblas_set_num_threads", "goto_set_num_threads",
 		"bli_thread_set_num_threads", "MKL_Set_Num_Threads"
 	};
-	int			i;
+	size_t		i;
 
 	/*
 	 * A debugging knob for tools that cannot decode AVX2 code (Valgrind):
@@ -48,6 +59,7 @@ _PG_init(void)
 	moments_interrupt_hook = check_for_interrupts;
 	ols_interrupt_hook = check_for_interrupts;
 	rel_interrupt_hook = check_for_interrupts;
+	rmath_load_failed_hook = rmath_load_failed;
 
 	for (i = 0; i < lengthof(setters); i++)
 	{

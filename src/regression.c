@@ -38,15 +38,8 @@
 #include "utils/tuplestore.h"
 
 #include "ols_core.h"
+#include "rmath_loader.h"
 #include "robust.h"
-
-/*
- * From R's standalone math library (libRmath, MATHLIB_STANDALONE names).
- * Rmath.h itself cannot be included next to utils/builtins.h: both declare
- * dexp.
- */
-extern double pf(double x, double df1, double df2, int lower_tail, int log_p);
-extern double qt(double p, double df, int lower_tail, int log_p);
 
 PG_FUNCTION_INFO_V1(coefficients_state);
 PG_FUNCTION_INFO_V1(model_summary_state);
@@ -443,7 +436,7 @@ p_from_f(double f, double df1, double df2)
 {
 	if (isnan(f) || !(df1 > 0) || !(df2 > 0))
 		return NAN;
-	return pf(f, df1, df2, 0, 0);
+	return rmath_pf(f, df1, df2, 0, 0);
 }
 
 /*
@@ -461,7 +454,7 @@ coefficients_emit(ReturnSetInfo *rsinfo, const RegFit *rf)
 		const OlsModel *mod = &rf->fit->models[j];
 		double	   *rse = rf->robust ? robust_term_se(rf, j) : NULL;
 		double		df = rf->robust ? rf->robust->models[j].df : mod->df_resid;
-		double		q = df > 0 ? qt(0.5 + CI_LEVEL / 2, df, 1, 0) : NAN;
+		double		q = df > 0 ? rmath_qt(0.5 + CI_LEVEL / 2, df, 1, 0) : NAN;
 
 		for (i = 0; i < mod->nterms; i++)
 		{

@@ -5,7 +5,7 @@
 #include "survey_reg.h"
 
 #include <math.h>
-#include <Rmath.h>
+#include "rmath_loader.h"
 
 /* two-sided p-value of t on df degrees of freedom, as R's 2 * pt(-|t|, df) */
 double
@@ -13,5 +13,5 @@ p_from_t(double t, double df)
 {
 	if (isnan(t) || !(df > 0))
 		return NAN;
-	return 2.0 * pt(-fabs(t), df, 1, 0);
+	return 2.0 * rmath_pt(-fabs(t), df, 1, 0);
 }

@@ -9,6 +9,8 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 
+#include "pg_compat.h"
+
 #include "moments_core.h"
 
 /*
@@ -42,7 +44,7 @@ extern MomentsState *moments_accumulate(MomentsState *m, const double *x,
 										double w);
 
 /* moments_state.c: ERROR for sums that overflowed double precision */
-extern void moments_overflow_error(void) pg_attribute_noreturn();
+pg_noreturn extern void moments_overflow_error(void);
 
 /* moments_state.c: index of a variable by name, or -1 */
 extern int	moments_find(const MomentsState *m, const char *name);

@@ -63,7 +63,7 @@ root=$cache/$suite
 [ -f "$cache/$suite.base.tar" ] && [ -d "$root" ] || { rm -rf "$root"; bootstrap "$root"; }
 if [ $clean = 1 ]; then
 	root=$(mktemp -d "$cache/$suite.clean.XXXXXX")
-	trap 'rm -rf --one-file-system "$root"' EXIT
+	trap 'rm -rf --one-file-system "$root"' EXIT	# after the namespace is gone
 	tar -C "$root" -xf "$cache/$suite.base.tar"
 fi
 
@@ -75,8 +75,10 @@ tar -C "$repo" --exclude=.git --exclude='*.o' --exclude='*.so' --exclude='*.bc' 
 	| tar -C "$root/build/survey_reg" -xf -
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 
-# inside new mount + PID namespaces: private /proc and /dev, then chroot
-unshare --mount --propagation private --pid --fork /bin/bash -s -- "$root" "$@" <<'EOF'
+# inside new mount + PID namespaces: private /proc and /dev, then chroot.
+# unshare ignores SIGTERM while it waits; killed, --kill-child takes the
+# namespace's first process, and with it every process inside, down too.
+unshare --mount --propagation private --pid --kill-child /bin/bash -s -- "$root" "$@" <<'EOF' &
 set -euo pipefail
 root=$1; shift
 mount -t proc proc "$root/proc"
@@ -95,3 +97,8 @@ exec chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" LANG=C.UTF-8
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	SURVEY_REG_CHROOT="$(basename "$root")" /bin/bash -c 'cd /build/survey_reg && exec "$@"' bash "$@"
 EOF
+child=$!
+trap 'kill -KILL $child 2>/dev/null' TERM INT HUP
+status=0
+wait $child || status=$?
+exit $status

@@ -6,8 +6,9 @@
 #   bash tools/fuzz.sh 600          10 minutes per harness (the campaign)
 #   bash tools/fuzz.sh 600 core     one harness
 #
-# Needs clang and libFuzzer (Debian: clang libclang-rt-14-dev), the server
-# headers (postgresql-server-dev-15) and r-mathlib.  Builds into fuzz/out/
+# Needs clang and libFuzzer (Debian: clang libclang-rt-dev, the default
+# version's runtime on every release), the server headers
+# (postgresql-server-dev-NN) and r-mathlib.  Builds into fuzz/out/
 # (not committed); the working corpus grows in fuzz/out/corpus/<harness>,
 # seeded from the committed fuzz/corpus/<harness>.  A crash, sanitizer
 # report, leak, hang (> 10 s per input) or failed invariant fails the run and
@@ -16,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-EXTRA_PACKAGES="${EXTRA_PACKAGES:-} clang libclang-rt-14-dev" source tools/setup.sh
+EXTRA_PACKAGES="${EXTRA_PACKAGES:-} clang libclang-rt-dev" source tools/setup.sh
 
 seconds=${1:-20}
 shift || true

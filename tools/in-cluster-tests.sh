@@ -3,7 +3,7 @@
 # pg_prove, whose summary closes the output.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+export PG_CONFIG=/usr/lib/postgresql/${SURVEY_REG_PG:-15}/bin/pg_config
 
 status=0
 make -s installcheck PG_CONFIG="$PG_CONFIG" || {

@@ -17,15 +17,16 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [ "${1:-}" != "--in-cluster" ]; then
-	EXTRA_PACKAGES="chromium postgresql-15-cron fonts-dejavu-core" source tools/setup.sh
-	for p in chromium postgresql-15-cron; do
+	pgv=${SURVEY_REG_PG:-15}
+	EXTRA_PACKAGES="chromium postgresql-$pgv-cron fonts-dejavu-core" source tools/setup.sh
+	for p in chromium postgresql-$pgv-cron; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
 			echo "report-tests: $p is not installed (tools/setup.sh should have installed it)" >&2
 			exit 1
 		}
 	done
 	# jobs run in background workers: no connection, so no password needed
-	exec pg_virtualenv -t -v 15 -c "-p $(free_port)" -o shared_preload_libraries=pg_cron \
+	exec pg_virtualenv -t -v "$pgv" -c "-p $(free_port)" -o shared_preload_libraries=pg_cron \
 		-o cron.database_name=survey_reg_cron -o cron.use_background_workers=on \
 		-o max_worker_processes=16 bash tools/report-tests.sh --in-cluster
 fi

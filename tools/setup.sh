@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-packages=(make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap
+# the PostgreSQL major: 15 unless tools/test.sh --pg says otherwise
+pgv=${SURVEY_REG_PG:-15}
+packages=(make gcc postgresql-$pgv postgresql-server-dev-$pgv postgresql-$pgv-pgtap
 	libtap-parser-sourcehandler-pgtap-perl liblapacke-dev r-mathlib
 	postgresql-common ${EXTRA_PACKAGES:-})
 missing=()
@@ -19,8 +21,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 		"${missing[@]}" >/dev/null
 fi
 
-export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
-make -s PG_CONFIG="$PG_CONFIG" >/dev/null
+export PG_CONFIG=/usr/lib/postgresql/$pgv/bin/pg_config
+# tools/test.sh sets SURVEY_REG_COPT (-Wall -Wextra -Werror): its first
+# build starts clean, so every file is compiled and a warning fails it
+if [ -n "${SURVEY_REG_COPT:-}" ] && [ -z "${SURVEY_REG_BUILT:-}" ]; then
+	make -s PG_CONFIG="$PG_CONFIG" clean >/dev/null
+fi
+export SURVEY_REG_BUILT=1
+make -s PG_CONFIG="$PG_CONFIG" ${SURVEY_REG_COPT:+COPT="$SURVEY_REG_COPT"} >/dev/null
 make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 
 # A TCP port no server listens on, for the throwaway cluster: pg_virtualenv

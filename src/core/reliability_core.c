@@ -53,7 +53,7 @@ void		(*rel_interrupt_hook) (void) = NULL;
 #include <math.h>
 #include <string.h>
 
-#include <Rmath.h>
+#include "rmath_loader.h"
 
 size_t
 rel_work_doubles(int k)
@@ -705,9 +705,9 @@ rel_analyze(int k, const dd *C, const dd *mean, dd n, long long nrows,
 			double		df2 = (nd - 1.0) * (kv - 1);
 
 			sc->alpha_ci_lower = 1.0 - (1.0 - sc->alpha)
-				* qf(0.975, df1, df2, 1, 0);
+				* rmath_qf(0.975, df1, df2, 1, 0);
 			sc->alpha_ci_upper = 1.0 - (1.0 - sc->alpha)
-				* qf(0.025, df1, df2, 1, 0);
+				* rmath_qf(0.025, df1, df2, 1, 0);
 		}
 
 		/* squared multiple correlations and lambda 6 */

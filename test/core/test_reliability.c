@@ -12,7 +12,7 @@
  * Build and run from the repository root:
  *   gcc -O2 -ffp-contract=off -DMATHLIB_STANDALONE -Isrc/core -Isrc \
  *     -o test/core/test_reliability test/core/test_reliability.c \
- *     src/core/reliability_core.c src/core/moments_core.c -lRmath -lm
+ *     src/core/reliability_core.c src/core/rmath_loader.c src/core/moments_core.c -lm
  *   test/core/test_reliability test/data
  */
 #include <math.h>
