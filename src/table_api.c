@@ -26,6 +26,7 @@
 PG_FUNCTION_INFO_V1(table_moments_sql);
 PG_FUNCTION_INFO_V1(describe_table);
 PG_FUNCTION_INFO_V1(correlations_table);
+PG_FUNCTION_INFO_V1(check_column_sql);
 
 TableRef
 resolve_relation(text *source)
@@ -97,6 +98,26 @@ check_column(const TableRef *t, const char *column)
 				 errmsg("column \"%s\" of relation \"%s\" does not exist",
 						column, get_rel_name(t->relid))));
 	check_select_privilege(t, attnum);
+}
+
+/*
+ * survey_reg._check_column(rel regclass, col text): check_column for the
+ * table-name forms written in SQL (frequencies and its tables), so that
+ * they fail as the C ones do.  Not strict: a NULL column is an error too.
+ */
+Datum
+check_column_sql(PG_FUNCTION_ARGS)
+{
+	TableRef	t;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("relation must not be NULL")));
+	t.relid = PG_GETARG_OID(0);
+	t.sql_name = NULL;
+	check_column(&t, PG_ARGISNULL(1) ? "" : text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	PG_RETURN_VOID();
 }
 
 static void

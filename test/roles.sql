@@ -10,7 +10,7 @@
 --      (trusted = true); a role without CREATE on the database cannot.
 -- Everything, the roles included, is rolled back at the end.
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 SET LOCAL client_min_messages = warning;
 
 CREATE ROLE survey_reg_data_owner NOLOGIN;
@@ -141,6 +141,9 @@ SELECT throws_ok(
 	$$SELECT * FROM survey_reg.frequencies('roles_data.other', 'a')$$,
 	'42501', 'permission denied for table other',
 	'frequencies likewise');
+SELECT alike(pg_temp.error_of($$SELECT * FROM survey_reg.frequency_table('roles_data.other', 'a')$$),
+	'42501 | permission denied for table other | %privileges of the role that calls them (survey_reg_analyst)%aggregate form%',
+	'the SQL-language forms (frequency_table) give the C forms'' detail and hint');
 RESET ROLE;
 
 -- ------------------------------------------------------------------

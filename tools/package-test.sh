@@ -9,7 +9,10 @@
 #      install the built package with apt, which brings PostgreSQL and
 #      r-mathlib from the mirror, create a cluster, and run CREATE EXTENSION
 #      survey_reg and describe queries: as the superuser, and as a database
-#      owner who is not a superuser (the extension is trusted).
+#      owner who is not a superuser (the extension is trusted); and a
+#      correlation's p-value and the large-N Feldt interval, which need
+#      R's math library (opened at first use, so only a query shows that
+#      the package brought it).
 #
 #   bash tools/package-test.sh [SUITE]
 #
@@ -45,7 +48,8 @@ install_inside() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq ./pkg-out/postgresql-*-survey-reg_*.deb >/dev/null
-	dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' 'postgresql-[0-9]*' r-mathlib \
+	# what apt brought (the queries below are the test)
+	{ dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' 'postgresql-[0-9]*' r-mathlib 2>&1 || true; } \
 		| sed -n 's/^ii  *//p'
 	for pkg in pkg-out/postgresql-*-survey-reg_*.deb; do
 		v=$(dpkg-deb -f "$pkg" Package | sed -E 's/^postgresql-([0-9]+)-survey-reg$/\1/')
@@ -57,6 +61,14 @@ install_inside() {
 			SELECT * FROM survey_reg.describe(
 				(SELECT survey_reg.moments(ARRAY[g::float8, sqrt(g)], ARRAY['g', 'root'])
 				 FROM generate_series(1, 100) g));
+			-- p-values and intervals come from R's math library, opened at
+			-- first use: the package must have brought r-mathlib
+			SELECT var1, var2, r, p FROM survey_reg.correlations(
+				(SELECT survey_reg.moments(ARRAY[g::float8, sqrt(g)], ARRAY['g', 'root'])
+				 FROM generate_series(1, 100) g)) WHERE var1 < var2;
+			SELECT alpha, alpha_ci_lower, alpha_ci_upper FROM survey_reg.reliability(
+				survey_reg.moments_from_matrix(ARRAY['a', 'b', 'c'], 250001,
+					ARRAY[[1, .5, .5], [.5, 1, .5], [.5, .5, 1]]::float8[]));
 			CREATE ROLE analysis_owner LOGIN;
 			CREATE DATABASE analysis OWNER analysis_owner;
 		SQL

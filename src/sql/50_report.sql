@@ -330,20 +330,11 @@ BEGIN
 END
 $$;
 
+-- The column exists and the caller may read it (42703 / 42501, the same
+-- errors as the table-name forms in C: table_api.c, check_column).
 CREATE FUNCTION survey_reg._check_column(rel regclass, col text)
 RETURNS void
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF col IS NULL OR NOT EXISTS (SELECT FROM pg_attribute
-			WHERE attrelid = rel AND attname = col AND attnum > 0 AND NOT attisdropped) THEN
-		RAISE EXCEPTION 'column "%" of relation "%" does not exist', col,
-			(SELECT relname FROM pg_class WHERE oid = rel)
-			USING ERRCODE = 'undefined_column';
-	END IF;
-END
-$$;
+AS 'MODULE_PATHNAME', 'check_column_sql' LANGUAGE C STABLE PARALLEL SAFE;
 
 -- ---------------------------------------------------------------------
 -- frequencies: SPSS FREQUENCIES as a long-format table
