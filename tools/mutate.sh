@@ -8,13 +8,18 @@
 # one small change to the numeric core (or, for the last three, to a test
 # input or the runner's inputs), applied in a scratch copy of the tracked
 # files under /tmp (never the working tree); in that copy the test command
-# runs the suites that should catch it (SURVEY_REG_SUITES), under
-# /tmp/survey_reg-pg15.lock because it installs into the shared
-# PostgreSQL 15.  A mutant is killed when the test command exits non-zero
-# AND its last line reports a failure ("survey_reg: N passed, M failed",
-# M > 0); it survived otherwise.  The unmutated copy runs first and must
-# pass.  Closing line: "mutate: N killed, M survived" (exit 1 if any
-# survived, any mutation no longer applies, or the unmutated copy fails).
+# runs the suites that should catch it (SURVEY_REG_SUITES).  A mutant is
+# killed when the test command exits non-zero AND its last line reports a
+# failure ("survey_reg: N passed, M failed", M > 0); it survived otherwise.
+# The unmutated copy runs first and must pass.  Closing line: "mutate: N
+# killed, M survived" (exit 1 if any survived, any mutation no longer
+# applies, or the unmutated copy fails).
+#
+# The copies are built first, outside the lock; then the script takes
+# /tmp/survey_reg-pg15.lock once for all the test runs (each installs into
+# the shared PostgreSQL 15; queueing for the lock per mutant took longer
+# than the runs on a busy machine) and leaves the unmutated build
+# installed.
 #
 # A mutation is a literal text that must occur exactly once in its file,
 # and its replacement, so a change to the code that moves the text makes
@@ -41,6 +46,7 @@ EOF
 )
 
 wanted=("$@")
+broken=0
 scratch=$(mktemp -d /tmp/survey_reg-mutate.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 start=$(date +%s)
@@ -61,16 +67,39 @@ open(p, "w").write(s.replace(old, new))
 PY
 }
 
-run() { # dir suites log; echoes "rc|last line"
-	local rc=0
-	# compile first, outside the lock (others wait on it); a mutant that
-	# does not compile is killed by the test command's build step
+build() { # dir log: compile the extension and the core drivers (make
+	# rebuilds only what a mutation touched in a copy of a built tree)
 	(cd "$1" && make -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config &&
-		make -s -C test/core all) > "$3" 2>&1 || true
-	(cd "$1" && SURVEY_REG_SUITES="$2" flock "$lock" bash tools/test.sh) >> "$3" 2>&1 || rc=$?
+		make -s -C test/core all) >> "$2" 2>&1 || true
+}
+
+run() { # dir suites log; echoes "rc|last line"; the caller holds the lock
+	local rc=0
+	(cd "$1" && SURVEY_REG_SUITES="$2" bash tools/test.sh) >> "$3" 2>&1 || rc=$?
 	echo "$rc|$(tail -n 1 "$3")"
 }
 
+build "$scratch/base" "$scratch/base.log"
+declare -a names suites_of
+while IFS='|' read -r name file suites text replacement; do
+	if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $name "* ]]; then
+		continue
+	fi
+	cp -a "$scratch/base" "$scratch/$name"
+	if apply "$scratch/$name" "$file" "$text" "$replacement"; then
+		build "$scratch/$name" "$scratch/$name.log"
+		names+=("$name")
+		suites_of+=("$suites")
+	else
+		broken=$((broken + 1))
+		rm -rf "$scratch/${name:?}"
+	fi
+done <<<"$mutants"
+echo "built the unmutated copy and ${#names[@]} mutants in $(($(date +%s) - start)) s; waiting for the lock"
+
+exec 9>>"$lock"
+flock 9
+echo "lock held from $(date -u +%T) UTC"
 echo "== the unmutated copy (core regress tap)"
 IFS='|' read -r rc last <<<"$(run "$scratch/base" "core regress tap" "$scratch/base.log")"
 echo "   exit $rc, last line: $last"
@@ -82,20 +111,10 @@ fi
 
 killed=0
 survived=0
-broken=0
-while IFS='|' read -r name file suites text replacement; do
-	if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $name "* ]]; then
-		continue
-	fi
-	dir="$scratch/$name"
-	cp -a "$scratch/base" "$dir"
-	if ! apply "$dir" "$file" "$text" "$replacement"; then
-		broken=$((broken + 1))
-		rm -rf "$dir"
-		continue
-	fi
+for i in "${!names[@]}"; do
+	name=${names[$i]}
 	t0=$(date +%s)
-	IFS='|' read -r rc last <<<"$(run "$dir" "$suites" "$scratch/$name.log")"
+	IFS='|' read -r rc last <<<"$(run "$scratch/$name" "${suites_of[$i]}" "$scratch/$name.log")"
 	if [ "$rc" -ne 0 ] && [[ "$last" =~ ^survey_reg:\ [0-9]+\ passed,\ [1-9][0-9]*\ failed$ ]]; then
 		verdict=killed
 		killed=$((killed + 1))
@@ -107,11 +126,14 @@ while IFS='|' read -r name file suites text replacement; do
 		$(($(date +%s) - t0)) "$rc" "$last"
 	# the suites that failed, from the runner's table
 	sed -n '/^== verdict/,$p' "$scratch/$name.log" | grep 'FAILED$' | sed 's/^/    /' || true
-	rm -rf "$dir"
-done <<<"$mutants"
+	# and which pgTAP files and core checks
+	grep -E '\(Wstat: |^FAIL |^not ok: ' "$scratch/$name.log" | head -n 8 | sed 's/^/      /' || true
+	rm -rf "${scratch:?}/$name"
+done
 
 # leave the shared server with the unmutated build
-(cd "$scratch/base" && flock "$lock" make -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config install >/dev/null)
+(cd "$scratch/base" && make -s PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config install >/dev/null)
+flock -u 9
 
 echo "mutate: $((($(date +%s) - start) / 60)) min $((($(date +%s) - start) % 60)) s"
 [ $broken -eq 0 ] || echo "mutate: $broken mutation(s) no longer apply (edit tools/mutate.sh)"
