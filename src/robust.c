@@ -42,6 +42,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
+#include "utils/snapmgr.h"
 
 PG_FUNCTION_INFO_V1(robust_scores_sql);
 PG_FUNCTION_INFO_V1(score_sum_transfn);
@@ -976,22 +977,20 @@ append_score_call(StringInfo sql, char **columns, int ncolumns,
  *                          over them by stratum
  *   design without:        meat over rows by stratum
  */
-bytea *
-robust_table_meat(text *source, char **columns, int ncolumns,
-				  const RobustOptions *o, const RobustFit *fit)
+char *
+robust_table_meat_sql(text *source, char **columns, int ncolumns,
+					  const RobustOptions *o)
 {
-	char	   *rel = resolve_relation(source).sql_name;
+	TableRef	t = resolve_relation(source);
+	char	   *rel = t.sql_name;
 	const char *cl = o->cluster ? quote_identifier(o->cluster) : NULL;
 	const char *st = o->strata ? quote_identifier(o->strata) : NULL;
 	StringInfoData sql;
-	Oid			argtypes[1] = {FLOAT8ARRAYOID};
-	Datum		values[1];
-	bytea	   *meat;
-	bool		isnull,
-				cluster_null,
-				strata_null;
-	int			ret;
 
+	/* the same errors as the first scan's, before this query is prepared */
+	check_columns(&t, columns, ncolumns);
+	if (o->weight_col)
+		check_column(&t, o->weight_col);
 	initStringInfo(&sql);
 	if (o->se != ROBUST_CLUSTER && o->se != ROBUST_DESIGN)
 	{
@@ -1025,11 +1024,26 @@ robust_table_meat(text *source, char **columns, int ncolumns,
 		else
 			appendStringInfo(&sql, "), false, false FROM %s", rel);
 	}
+	return sql.data;
+}
+
+/* the meat: sql from robust_table_meat_sql, read with the first scan's snapshot */
+bytea *
+robust_table_meat(const char *sql, const RobustOptions *o,
+				  const RobustFit *fit, Snapshot snapshot)
+{
+	Oid			argtypes[1] = {FLOAT8ARRAYOID};
+	Datum		values[1];
+	bytea	   *meat;
+	bool		isnull,
+				cluster_null,
+				strata_null;
+	int			ret;
 
 	values[0] = PointerGetDatum(robust_fit_array(fit));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	ret = SPI_execute_with_args(sql.data, 1, argtypes, values, NULL, true, 0);
+	ret = table_query(sql, 1, argtypes, values, snapshot);
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "survey_reg robust scan did not return one row");
 	{

@@ -48,9 +48,16 @@ extern RobustFit *robust_fit_pg(const MomentsState *m, int dep,
 								RobustSe se, RobustWeight weight);
 extern ArrayType *robust_fit_array(const RobustFit *fit);
 
-/* the second scan of a table-name form: the meat of every model */
-extern bytea *robust_table_meat(text *source, char **columns, int ncolumns,
-								const RobustOptions *o, const RobustFit *fit);
+/*
+ * The second scan of a table-name form: the meat of every model.  Its query
+ * (with the fit as $1) is built first, so that its locks are taken before
+ * the one snapshot both scans read (table_snapshot_after).
+ */
+extern char *robust_table_meat_sql(text *source, char **columns, int ncolumns,
+								   const RobustOptions *o);
+extern bytea *robust_table_meat(const char *sql, const RobustOptions *o,
+								const RobustFit *fit,
+								struct SnapshotData *snapshot);
 
 /* the settings a meat was accumulated with (errors if malformed) */
 extern void robust_meat_settings(bytea *meat, RobustSe *se,

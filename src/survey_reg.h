@@ -69,6 +69,9 @@ extern TableRef resolve_relation(text *source);
 /* ERROR 42703 unless the relation has this (non-system) column */
 extern void check_column(const TableRef *t, const char *column);
 
+/* ERROR unless 1..MOMENTS_MAX_K distinct columns that the relation has */
+extern void check_columns(const TableRef *t, char **columns, int ncolumns);
+
 /* table_api.c: quoted columns cast to float8 for SQL text, comma-separated */
 struct StringInfoData;
 extern void append_float8_columns(struct StringInfoData *sql, char **columns,
@@ -82,6 +85,24 @@ extern void append_float8_columns(struct StringInfoData *sql, char **columns,
  */
 extern MomentsState *table_moments(text *source, char **columns, int ncolumns,
 								   const char *weight);
+
+/*
+ * table_api.c: locks before snapshot (see table_api.c's header).
+ * table_snapshot_after: prepares sql (which locks every relation it reads)
+ * and returns a registered snapshot taken after those locks, for analyses
+ * that scan more than once and must see one set of rows (unregister it).
+ * table_query: prepares and runs a read-only query in a connected SPI with
+ * that snapshot, or (InvalidSnapshot) with one taken after its own locks.
+ * table_moments_at: table_moments with such a snapshot.
+ */
+struct SnapshotData;
+extern struct SnapshotData *table_snapshot_after(const char *sql, int nargs,
+												 Oid *argtypes);
+extern int	table_query(const char *sql, int nargs, Oid *argtypes,
+						Datum *values, struct SnapshotData *snapshot);
+extern MomentsState *table_moments_at(text *source, char **columns,
+									  int ncolumns, const char *weight,
+									  struct SnapshotData *snapshot);
 
 /* stats.c: two-sided p-value of t with df degrees of freedom (R's pt) */
 extern double p_from_t(double t, double df);

@@ -8,7 +8,9 @@ export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 status=0
 make -s installcheck PG_CONFIG="$PG_CONFIG" || {
 	status=$?
-	[ -f results_dir/regression.diffs ] && head -n 200 results_dir/regression.diffs
+	for d in results_dir output_iso; do
+		[ ! -f "$d/regression.diffs" ] || head -n 200 "$d/regression.diffs"
+	done
 }
 
 psql -q -X -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS survey_reg_tap" -c "CREATE DATABASE survey_reg_tap"

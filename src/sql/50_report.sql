@@ -353,7 +353,7 @@ CREATE FUNCTION survey_reg._frequencies(rel regclass, variable text,
 	weight text, value_labels jsonb)
 RETURNS TABLE(value float8, label text, n float8, percent float8,
 	valid_percent float8, cumulative_percent float8, kind text)
-LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+LANGUAGE plpgsql VOLATILE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
@@ -368,8 +368,10 @@ DECLARE
 	cum float8 := 0;
 	badkey text;
 	labelled float8[];
+	label_texts text[];
 	v float8;
 	c float8;
+	lab text;
 BEGIN
 	IF rel IS NULL OR variable IS NULL THEN
 		RETURN;
@@ -391,8 +393,26 @@ BEGIN
 			RAISE EXCEPTION 'value label key "%" is not a number', badkey
 				USING ERRCODE = 'invalid_parameter_value';
 		END IF;
-		labelled := ARRAY(SELECT key::float8 FROM jsonb_object_keys(value_labels) AS key);
+		SELECT string_agg(format('"%s"', e.key), ', ' ORDER BY e.key) INTO badkey
+		FROM jsonb_each_text(value_labels) e
+		WHERE e.key::float8 IN (SELECT d.key::float8 FROM jsonb_object_keys(value_labels) AS d(key)
+			GROUP BY 1 HAVING count(*) > 1);
+		IF badkey IS NOT NULL THEN
+			RAISE EXCEPTION 'value label keys % mean the same number', badkey
+				USING ERRCODE = 'invalid_parameter_value',
+					HINT = 'Give each value one label.';
+		END IF;
+		SELECT array_agg(e.key::float8), array_agg(e.value)
+		INTO labelled, label_texts
+		FROM jsonb_each_text(value_labels) e;
 	END IF;
+
+	-- Lock the relation (and a view's tables) in a statement of its own,
+	-- so that the scan's snapshot, taken when the scan starts, is taken
+	-- after any wait for another transaction's reload (as PostgreSQL's own
+	-- statements do; hence VOLATILE: a STABLE function reads the caller's
+	-- snapshot, from before the wait).
+	EXECUTE format('SELECT FROM %s LIMIT 0', relname);
 
 	-- one scan: the weighted count of every distinct value (NULL, NaN and
 	-- infinite values are missing), and the first invalid weight if any
@@ -425,18 +445,18 @@ BEGIN
 	END LOOP;
 
 	-- valid values, with the labelled values that no row has (n = 0)
-	FOR v, c IN
-		SELECT u.v, coalesce(sum(u.c), 0)
-		FROM (SELECT x.v, x.c FROM unnest(vals, counts) AS x(v, c)
+	-- (labels joined by one grouping: a lookup per value was quadratic)
+	FOR v, c, lab IN
+		SELECT u.v, coalesce(sum(u.c), 0), min(u.lab)
+		FROM (SELECT x.v, x.c, NULL::text AS lab FROM unnest(vals, counts) AS x(v, c)
 			WHERE x.v IS NOT NULL AND x.v NOT IN ('Infinity', '-Infinity', 'NaN')
 			UNION ALL
-			SELECT l.v, NULL FROM unnest(labelled) AS l(v)) u
+			SELECT l.v, NULL, l.lab FROM unnest(labelled, label_texts) AS l(v, lab)) u
 		GROUP BY u.v ORDER BY u.v
 	LOOP
 		cum := cum + c;
 		value := v;
-		label := coalesce((SELECT e.value FROM jsonb_each_text(value_labels) e
-			WHERE e.key::float8 = v LIMIT 1), v::text);
+		label := coalesce(lab, v::text);
 		n := c;
 		percent := CASE WHEN nall > 0 THEN 100 * c / nall END;
 		valid_percent := CASE WHEN nvalid > 0 THEN 100 * c / nvalid END;
