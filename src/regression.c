@@ -48,6 +48,7 @@
  * dexp.
  */
 extern double pf(double x, double df1, double df2, int lower_tail, int log_p);
+extern double pchisq(double x, double df, int lower_tail, int log_p);
 extern double qt(double p, double df, int lower_tail, int log_p);
 
 PG_FUNCTION_INFO_V1(coefficients_state);
@@ -445,6 +446,13 @@ p_from_f(double f, double df1, double df2)
 {
 	if (isnan(f) || !(df1 > 0) || !(df2 > 0))
 		return NAN;
+	/*
+	 * Huge frequency weights give a huge df2, where pf's incomplete beta
+	 * does not converge (libRmath prints "bgrat ... no convergence"); there
+	 * F is chi-square / df1 to within 1 / df2, below double precision.
+	 */
+	if (df2 > 1e18)
+		return pchisq(f * df1, df1, 0, 0);
 	return pf(f, df1, df2, 0, 0);
 }
 

@@ -108,8 +108,8 @@ robust_lonely_arg(const char *lonely_psu)
 
 void
 robust_options(RobustOptions *o, const char *se, const char *weight_type,
-			   const char *cluster, const char *strata,
-			   const char *lonely_psu, const char *weight)
+			   char *cluster, char *strata,
+			   const char *lonely_psu, char *weight)
 {
 	bool		classical = se == NULL || pg_strcasecmp(se, "classical") == 0;
 
@@ -1153,6 +1153,12 @@ robust_result(const MomentsState *m, const RobustFit *fit, bytea *meat,
 		ereport(NOTICE,
 				(errmsg("one cluster: the cluster-robust standard errors, t, p and confidence intervals are NULL"),
 				 errdetail("CR1 needs at least two clusters; with G = 1 its factor G / (G - 1) and its G - 1 degrees of freedom are undefined.")));
+	else if (fit->se == ROBUST_DESIGN && res->lonely_strata > 0
+			 && lonely == ROBUST_LONELY_AVERAGE && res->degf == 0)
+		ereport(NOTICE,
+				(errmsg("every stratum has one PSU: lonely_psu => 'average' has no stratum to average over, so the standard errors are NULL"),
+				 errdetail("'average' gives a lonely stratum the average variance of the strata with two or more PSUs; there are none."),
+				 errhint("Pass lonely_psu => 'adjust', 'certainty' or 'remove', or name a cluster column that gives the strata two or more PSUs.")));
 	else if (fit->se == ROBUST_DESIGN && res->lonely_strata > 0)
 		ereport(NOTICE,
 				(errmsg("%d %s with one PSU, handled as lonely_psu => '%s'",

@@ -17,9 +17,9 @@ typedef struct RobustOptions
 	bool		robust;			/* false: classical, the one-scan path */
 	RobustSe	se;
 	RobustWeight weight;
-	const char *weight_col;		/* NULL: unweighted */
-	const char *cluster;		/* column or NULL */
-	const char *strata;			/* column or NULL */
+	char	   *weight_col;		/* NULL: unweighted */
+	char	   *cluster;		/* column or NULL */
+	char	   *strata;			/* column or NULL */
 	RobustLonely lonely;
 } RobustOptions;
 
@@ -28,9 +28,9 @@ typedef struct RobustOptions
  * means the default) for a table-name form with the given weight column.
  */
 extern void robust_options(RobustOptions *o, const char *se,
-						   const char *weight_type, const char *cluster,
-						   const char *strata, const char *lonely_psu,
-						   const char *weight);
+						   const char *weight_type, char *cluster,
+						   char *strata, const char *lonely_psu,
+						   char *weight);
 
 /* single arguments of the state-level functions */
 extern RobustSe robust_se_arg(const char *se);

@@ -36,10 +36,11 @@ extern MomentsState *moments_detached(MomentsState *m);
 /*
  * moments_state.c: add a row in an aggregate's transition function; may
  * return a new state (a state grows a batch buffer once it has seen a batch
- * of rows row by row, so that small groups stay small)
+ * of rows row by row, so that small groups stay small; never when may_grow
+ * is false: see moments_agg.c's may_grow_batch)
  */
 extern MomentsState *moments_accumulate(MomentsState *m, const double *x,
-										double w);
+										double w, bool may_grow);
 
 /* moments_state.c: ERROR for sums that overflowed double precision */
 extern void moments_overflow_error(void) pg_attribute_noreturn();
@@ -66,8 +67,12 @@ typedef struct TableRef
 
 extern TableRef resolve_relation(text *source);
 
-/* ERROR 42703 unless the relation has this (non-system) column */
-extern void check_column(const TableRef *t, const char *column);
+/*
+ * ERROR 42703 unless the relation has this (non-system) column; a name of
+ * NAMEDATALEN bytes or more is first shortened in place, as the parser
+ * shortens identifiers (with its NOTICE 42622)
+ */
+extern void check_column(const TableRef *t, char *column);
 
 /* ERROR unless 1..MOMENTS_MAX_K distinct columns that the relation has */
 extern void check_columns(const TableRef *t, char **columns, int ncolumns);
@@ -84,7 +89,7 @@ extern void append_float8_columns(struct StringInfoData *sql, char **columns,
  * columns are checked against it and quoted.
  */
 extern MomentsState *table_moments(text *source, char **columns, int ncolumns,
-								   const char *weight);
+								   char *weight);
 
 /*
  * table_api.c: locks before snapshot (see table_api.c's header).
@@ -101,7 +106,7 @@ extern struct SnapshotData *table_snapshot_after(const char *sql, int nargs,
 extern int	table_query(const char *sql, int nargs, Oid *argtypes,
 						Datum *values, struct SnapshotData *snapshot);
 extern MomentsState *table_moments_at(text *source, char **columns,
-									  int ncolumns, const char *weight,
+									  int ncolumns, char *weight,
 									  struct SnapshotData *snapshot);
 
 /* stats.c: two-sided p-value of t with df degrees of freedom (R's pt) */

@@ -26,6 +26,7 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "parser/scansup.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
@@ -59,8 +60,10 @@ resolve_relation(text *source)
 }
 
 void
-check_column(const TableRef *t, const char *column)
+check_column(const TableRef *t, char *column)
 {
+	/* shortened to NAMEDATALEN - 1 bytes with the parser's NOTICE, in place */
+	truncate_identifier(column, strlen(column), true);
 	if (get_attnum(t->relid, column) <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -235,14 +238,14 @@ run_moments_query(const char *sql, Snapshot snapshot, int nstates,
 }
 
 MomentsState *
-table_moments(text *source, char **columns, int ncolumns, const char *weight)
+table_moments(text *source, char **columns, int ncolumns, char *weight)
 {
 	return table_moments_at(source, columns, ncolumns, weight, InvalidSnapshot);
 }
 
 MomentsState *
 table_moments_at(text *source, char **columns, int ncolumns,
-				 const char *weight, Snapshot snapshot)
+				 char *weight, Snapshot snapshot)
 {
 	TableRef	t = resolve_relation(source);
 	StringInfoData sql;
@@ -271,7 +274,7 @@ table_moments_at(text *source, char **columns, int ncolumns,
  */
 static MomentsState **
 table_moments_pairwise(text *source, char **columns, int ncolumns,
-					   const char *weight, bool singles, bool pairs)
+					   char *weight, bool singles, bool pairs)
 {
 	TableRef	t = resolve_relation(source);
 	int			count = (singles ? ncolumns : 0)

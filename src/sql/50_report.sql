@@ -1030,6 +1030,65 @@ BEGIN
 END
 $$;
 
+-- The distribution of a variable with many distinct values as a histogram:
+-- equal-width bins (Sturges: ceil(log2 n) + 1, at most 20) between its
+-- smallest and largest valid value, rows shaped as _chart_rows' bars so
+-- that the same layouts and SVG draw them.  report() uses it above 30
+-- distinct values without value labels (a bar per value of a continuous
+-- dependent made a 682,156-character page from 2,000 rows).
+CREATE FUNCTION survey_reg._histogram_rows(src text, variable text,
+	weight text, width int, style jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rws jsonb[] := '{}';
+	vals float8[];
+	ns float8[];
+	nvalid float8;
+	lo float8;
+	bw float8;
+	nb int;
+	rec record;
+	units int;
+	title text;
+BEGIN
+	SELECT array_agg(f.value ORDER BY f.value), array_agg(f.n ORDER BY f.value), sum(f.n)
+	INTO vals, ns, nvalid
+	FROM survey_reg.frequencies(src, variable, weight) f
+	WHERE f.kind = 'value' AND f.n > 0;
+	nb := greatest(1, least(20, ceil(ln(greatest(nvalid, 1)) / ln(2) + 1)::int));
+	lo := vals[1];
+	bw := (vals[array_upper(vals, 1)] - lo) / nb;
+	FOR rec IN
+		SELECT b.i, coalesce(h.n, 0) AS n,
+			100 * coalesce(h.n, 0) / nvalid AS pct,
+			max(100 * coalesce(h.n, 0) / nvalid) OVER () AS vmax
+		FROM generate_series(1, nb) AS b(i)
+		LEFT JOIN (SELECT least(greatest(width_bucket(x.v, lo, lo + nb * bw, nb), 1), nb) AS i,
+				sum(x.n) AS n
+			FROM unnest(vals, ns) AS x(v, n) GROUP BY 1) h USING (i)
+		ORDER BY b.i
+	LOOP
+		units := coalesce(round(8 * width * rec.pct / nullif(rec.vmax, 0))::int, 0);
+		rws := rws || (survey_reg._row('bar',
+				survey_reg._num(lo + (rec.i - 1) * bw, style) || '–'
+					|| survey_reg._num(lo + rec.i * bw, style),
+				ARRAY[repeat('█', units / 8) || substr('▏▎▍▌▋▊▉', units % 8, 1),
+					coalesce(survey_reg._num(rec.pct, style) || '%', '')], 'lr')
+			|| jsonb_build_object('value', rec.pct, 'n', rec.n));
+	END LOOP;
+	title := survey_reg._fill(survey_reg._caption('title_chart', style),
+		ARRAY['variable', 'n'],
+		ARRAY[survey_reg._label(variable, style), survey_reg._n_text(ARRAY[nvalid])]);
+	IF title <> '' THEN
+		rws := survey_reg._row('title', title) || rws;
+	END IF;
+	RETURN survey_reg._table(rws, 'lr');
+END
+$$;
+
 -- Reliability of one or more indices: index i has the comma-separated
 -- items items[i]; one scan per index (listwise over its own items).
 CREATE FUNCTION survey_reg._reliability_rows(src text, indices text[],
@@ -1783,8 +1842,13 @@ BEGIN
 	-- the analyses, each as a table
 	t_desc := survey_reg._descriptive_src_rows(src, vars, missing, weight,
 		dummies, scales, '{mean,sd}', significant, NULL, dstyle);
-	t_chart := survey_reg._chart_rows(src, fig, weight, value_labels,
-		'valid_percent', 40, NULL, NULL, pstyle);
+	IF value_labels IS NULL AND (SELECT count(*) FROM survey_reg.frequencies(src, fig, weight) f
+			WHERE f.kind = 'value') > 30 THEN
+		t_chart := survey_reg._histogram_rows(src, fig, weight, 40, pstyle);
+	ELSE
+		t_chart := survey_reg._chart_rows(src, fig, weight, value_labels,
+			'valid_percent', 40, NULL, NULL, pstyle);
+	END IF;
 	IF indices IS NOT NULL THEN
 		t_rel := survey_reg._reliability_rows(src, indices, index_items, weight,
 			'{k,n,alpha,alpha_ci,mean_r}', NULL, style);
