@@ -5,12 +5,14 @@
 #      time, for this build, the baseline build and PostgreSQL's own count(*)
 #      + 11 sums; and this build's hashed results against the sorted plan's.
 #   2. The single-group (batched) update, this build against the baseline,
-#      paired: 7 rounds, each runs both (a fresh backend per query, so each
-#      loads only its own library), ratio = median of the rounds' ratios.
+#      paired: ROUNDS (7) rounds, each runs both, in alternating order (a
+#      fresh backend per query, so each loads only its own library); ratio
+#      = median of the rounds' ratios.
 #   3. frequencies() of 20,000 values with 10,000 value labels against none,
 #      paired the same way.
 #
-#   bash bench/issue19.sh [baseline-commit]     (default e8a2c9c; ~5 min)
+#   bash bench/issue19.sh [baseline-commit]     (default e8a2c9c; ~6 min)
+#   PARTS="2" ROUNDS=15 bash bench/issue19.sh   (some parts, more rounds)
 #
 # The baseline is built from git into a temporary directory and its
 # transition and final functions are declared from that library under the
@@ -33,6 +35,8 @@ if [ "${1:-}" != --in-cluster ]; then
 fi
 oldlib=$2
 base=$3
+parts=" ${PARTS:-1 2 3} "
+rounds=${ROUNDS:-7}
 q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 cols="c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11"
 
@@ -51,10 +55,10 @@ CREATE AGGREGATE bench_old.moments_of(VARIADIC "any") (SFUNC = bench_old.moments
 	STYPE = survey_reg.moments, FINALFUNC = bench_old.moments_finalfn);
 CREATE UNLOGGED TABLE big AS
 SELECT g % 50000 AS office,
-	1e6 + sin(g) AS c1, (g * 7) % 97 + cos(g) AS c2, (g * 11) % 89 AS c3,
+	1e6 + sin(g) AS c1, (g * 7) % 97 + cos(g) AS c2, ((g * 11) % 89)::float8 AS c3,
 	sqrt(g) AS c4, ln(g) AS c5, ((g / 50000) % 5)::float8 AS c6, sin(g * 0.5) AS c7,
-	(g * 13) % 83 + 0.5 AS c8, cos(g * 0.25) * 10 AS c9, (g % 31)::float8 AS c10,
-	1e-3 * ((g * 17) % 71) AS c11
+	((g * 13) % 83 + 0.5)::float8 AS c8, cos(g * 0.25) * 10 AS c9, (g % 31)::float8 AS c10,
+	(1e-3 * ((g * 17) % 71))::float8 AS c11
 FROM generate_series(1, 10000000) g;
 VACUUM ANALYZE big;
 CREATE UNLOGGED TABLE answers AS SELECT g::float8 AS v FROM generate_series(1, 20000) g;
@@ -67,6 +71,7 @@ BEGIN
 END \$\$;
 SQL
 
+if [[ $parts == *" 1 "* ]]; then
 echo "== 1. GROUP BY office (50,000 groups x 200 rows x 11 columns), work_mem 64MB x hash_mem_multiplier 2 = 131072 kB"
 printf '%-28s %8s %10s %8s %12s %10s\n' case strategy peak_kB batches disk_kB ms
 hashed() { # label, aggregate call
@@ -88,6 +93,7 @@ SELECT format('hashed vs sorted plan: %s group-variables, %s with equal n/min/ma
 	max(greatest(abs(h.skewness - s.skewness), abs(h.kurtosis - s.kurtosis))))
 FROM h JOIN s USING (office, variable);
 SQL
+fi
 
 ms() { # the time of one query in a fresh backend
 	q -c '\timing on' -c "$1" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'
@@ -97,7 +103,8 @@ paired() { # title, query A (baseline), query B (this build), rounds
 	: > /tmp/issue19_pairs.$$
 	ms "$a" >/dev/null; ms "$b" >/dev/null   # warm
 	for ((i = 0; i < rounds; i++)); do
-		ta=$(ms "$a"); tb=$(ms "$b")
+		if ((i % 2 == 0)); then ta=$(ms "$a"); tb=$(ms "$b")
+		else tb=$(ms "$b"); ta=$(ms "$a"); fi
 		echo "$ta $tb" >> /tmp/issue19_pairs.$$
 	done
 	python3 - "$title" /tmp/issue19_pairs.$$ <<'PY'
@@ -110,13 +117,17 @@ print("  pairs (ms): " + ", ".join(f"{x:.0f}/{y:.0f}" for x, y in pairs))
 PY
 	rm -f /tmp/issue19_pairs.$$
 }
+if [[ $parts == *" 2 "* ]]; then
 echo
 echo "== 2. single group (batched update), 10M rows x 11 columns: A = $base, B = this build"
 paired "moments(ARRAY[...])" "SELECT bench_old.moments(ARRAY[$cols]) IS NOT NULL FROM big" \
-	"SELECT survey_reg.moments(ARRAY[$cols]) IS NOT NULL FROM big" 7
+	"SELECT survey_reg.moments(ARRAY[$cols]) IS NOT NULL FROM big" "$rounds"
 paired "moments_of(...)" "SELECT bench_old.moments_of($cols) IS NOT NULL FROM big" \
-	"SELECT survey_reg.moments_of($cols) IS NOT NULL FROM big" 7
+	"SELECT survey_reg.moments_of($cols) IS NOT NULL FROM big" "$rounds"
+fi
+if [[ $parts == *" 3 "* ]]; then
 echo
 echo "== 3. frequencies of 20,000 values: A = no labels, B = 10,000 value labels"
 paired "frequencies" "SELECT count(*) FROM survey_reg.frequencies('answers', 'v')" \
-	"SELECT count(*) FROM labels, survey_reg.frequencies('answers', 'v', value_labels => labels.l)" 7
+	"SELECT count(*) FROM labels, survey_reg.frequencies('answers', 'v', value_labels => labels.l)" "$rounds"
+fi
