@@ -1,7 +1,7 @@
 -- Column names of NAMEDATALEN (64) bytes or more are shortened to 63 bytes,
 -- as the parser shortens identifiers, with its NOTICE 42622 (issue 19,
 -- item 6); they were "column does not exist" before.
--- Negative control: on e8a2c9c the first three tests fail (42703).
+-- Negative control: on e8a2c9c the first test stops the file with 42703.
 BEGIN;
 SELECT plan(4);
 SET LOCAL client_min_messages = warning;	-- the NOTICEs: sql/edge_notices.sql
