@@ -797,6 +797,21 @@ state_bytea(FunctionCallInfo fcinfo, int argno)
 	return meat_aligned(b);
 }
 
+/*
+ * Squared scores beyond double precision (probability weights of 1e200:
+ * w^2 = 1e400) made NaN standard errors, silently; the scores' scale does
+ * not matter to a probability-weighted fit, so the user can rescale.
+ */
+static void pg_attribute_noreturn()
+meat_overflow_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("value out of range: the robust variance's sums of squared scores overflow"),
+			 errdetail("A unit's score (predictors times residual times weight) is too large to square in double precision."),
+			 errhint("Rescale the weights: probability weights give the same estimates and standard errors at any scale.")));
+}
+
 static void
 meat_accumulate(const MeatView *v, int stratum, const double *u)
 {
@@ -824,7 +839,15 @@ meat_accumulate(const MeatView *v, int stratum, const double *u)
 			double		us = u[o + s];
 
 			for (t = s; t < p; t++, k++)
+			{
+				bool		was_finite = isfinite(cross[k].hi);
+
 				cross[k] = dd_add(cross[k], dd_mul_dd_d(us, u[o + t]));
+				/* finite scores whose products or sums overflow */
+				if (was_finite && !isfinite(cross[k].hi)
+					&& isfinite(us) && isfinite(u[o + t]))
+					meat_overflow_error();
+			}
 		}
 		o += p;
 	}

@@ -5,10 +5,11 @@
 -- every analysis equals the one with the weights divided by 1e200 (exactly
 -- representable scale-free statistics equal to 1e-12; n scaled; SEs scaled
 -- by the square root of the residual df ratio), and weights whose sums
--- overflow (1e306 here: S4 passes 1e308) are error 22003.
+-- overflow (1e306 here: S4 passes 1e308) are error 22003, as are
+-- probability weights whose squares overflow in the robust meat.
 -- Negative control: on e8a2c9c the 1e200 tests fail (aliased, NULL alpha).
 BEGIN;
-SELECT plan(8);
+SELECT plan(10);
 
 CREATE TEMP TABLE d AS
 SELECT g, 3 + sin(g) + (g % 7) AS y, cos(g * 0.3) + (g % 5) AS x1,
@@ -58,6 +59,17 @@ SELECT cmp_ok((SELECT max(greatest(pg_temp.rel(s.mean, b.mean),
 	FROM survey_reg.describe('d', ARRAY['y', 'x1', 'x2', 'x3'], weight => 'w') s
 	JOIN survey_reg.describe('dbig', ARRAY['y', 'x1', 'x2', 'x3'], weight => 'w') b USING (variable)),
 	'<', 1e-12::float8, 'describe: mean and SD (without the n - 1 correction, which n changes)');
+
+-- robust SEs: frequency weights of 1e200 scale HC0 by 1 / sqrt(1e200);
+-- probability weights square the weights in the meat (1e400): 22003, not
+-- the NULL SEs they gave (the estimates are the same at any scale)
+SELECT cmp_ok((SELECT max(pg_temp.rel(s.se / 1e100, b.se))
+	FROM survey_reg.coefficients('d', 'y', ARRAY['x1', 'x2, x3'], 'w', se => 'hc0') s
+	JOIN survey_reg.coefficients('dbig', 'y', ARRAY['x1', 'x2, x3'], 'w', se => 'hc0') b USING (model, term)),
+	'<', 1e-10::float8, 'HC0 SEs with frequency weights of 1e200: those of the rescaled weights / 1e100');
+SELECT throws_ok($$SELECT * FROM survey_reg.coefficients('dbig', 'y', ARRAY['x1'], 'w',
+		weight_type => 'probability')$$,
+	'22003', NULL, 'probability weights of 1e200: their squares overflow, error 22003');
 
 -- beyond: the fourth-power sums pass 1e308
 UPDATE dbig SET w = w * 1e106;
