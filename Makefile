@@ -17,6 +17,9 @@ DATA_built = survey_reg--$(EXTVERSION).sql
 DATA = $(wildcard updates/survey_reg--*.sql)
 REGRESS = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --outputdir=results_dir --load-extension=survey_reg
+# PostgreSQL's isolation tester (specs/, expected/): concurrent sessions
+ISOLATION = $(basename $(notdir $(sort $(wildcard specs/*.spec))))
+ISOLATION_OPTS = --load-extension=survey_reg
 
 # R's standalone math library (Debian r-mathlib) for t/F/chi-square is
 # opened at run time (src/core/rmath_loader.c: its symbols must not meet the

@@ -34,7 +34,9 @@
 
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "catalog/pg_type.h"
 #include "utils/builtins.h"
+#include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
 #include "ols_core.h"
@@ -436,6 +438,13 @@ p_from_f(double f, double df1, double df2)
 {
 	if (isnan(f) || !(df1 > 0) || !(df2 > 0))
 		return NAN;
+	/*
+	 * Huge frequency weights give a huge df2, where pf's incomplete beta
+	 * does not converge (libRmath prints "bgrat ... no convergence"); there
+	 * F is chi-square / df1 to within 1 / df2, below double precision.
+	 */
+	if (df2 > 1e18)
+		return rmath_pchisq(f * df1, df1, 0, 0);
 	return rmath_pf(f, df1, df2, 0, 0);
 }
 
@@ -593,6 +602,8 @@ reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 	char	  **columns;
 	MomentsState *m;
 	RegFit	   *rf;
+	char	   *meat_sql = NULL;
+	Snapshot	snapshot = InvalidSnapshot;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (!reg_table_args(fcinfo, &args))
@@ -604,16 +615,25 @@ reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 	columns[0] = spec->dependent;
 	memcpy(columns + 1, spec->preds, sizeof(char *) * spec->npreds);
 	if (opt.robust)
+	{
+		Oid			fit_type = FLOAT8ARRAYOID;
+
 		robust_check_columns(args.source, &opt);
+		/* both scans read one snapshot, taken after the meat query's locks */
+		meat_sql = robust_table_meat_sql(args.source, columns,
+										 spec->npreds + 1, &opt);
+		snapshot = table_snapshot_after(meat_sql, 1, &fit_type);
+	}
 	/* unknown columns: ERRCODE_UNDEFINED_COLUMN, naming the column */
-	m = table_moments(args.source, columns, spec->npreds + 1, args.weight);
+	m = table_moments_at(args.source, columns, spec->npreds + 1, args.weight,
+						 snapshot);
 	rf = reg_fit(m, spec);
 	if (opt.robust)
 	{
 		RobustFit  *fit = reg_robust_fit(rf, opt.se, opt.weight);
-		bytea	   *meat = robust_table_meat(args.source, columns,
-											 spec->npreds + 1, &opt, fit);
+		bytea	   *meat = robust_table_meat(meat_sql, &opt, fit, snapshot);
 
+		UnregisterSnapshot(snapshot);
 		rf->rfit = fit;
 		rf->robust = robust_result(m, fit, meat, opt.lonely);
 	}

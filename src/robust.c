@@ -42,6 +42,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
+#include "utils/snapmgr.h"
 
 PG_FUNCTION_INFO_V1(robust_scores_sql);
 PG_FUNCTION_INFO_V1(score_sum_transfn);
@@ -107,8 +108,8 @@ robust_lonely_arg(const char *lonely_psu)
 
 void
 robust_options(RobustOptions *o, const char *se, const char *weight_type,
-			   const char *cluster, const char *strata,
-			   const char *lonely_psu, const char *weight)
+			   char *cluster, char *strata,
+			   const char *lonely_psu, char *weight)
 {
 	bool		classical = se == NULL || pg_strcasecmp(se, "classical") == 0;
 
@@ -796,6 +797,21 @@ state_bytea(FunctionCallInfo fcinfo, int argno)
 	return meat_aligned(b);
 }
 
+/*
+ * Squared scores beyond double precision (probability weights of 1e200:
+ * w^2 = 1e400) made NaN standard errors, silently; the scores' scale does
+ * not matter to a probability-weighted fit, so the user can rescale.
+ */
+static void pg_attribute_noreturn()
+meat_overflow_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("value out of range: the robust variance's sums of squared scores overflow"),
+			 errdetail("A unit's score (predictors times residual times weight) is too large to square in double precision."),
+			 errhint("Rescale the weights: probability weights give the same estimates and standard errors at any scale.")));
+}
+
 static void
 meat_accumulate(const MeatView *v, int stratum, const double *u)
 {
@@ -823,7 +839,15 @@ meat_accumulate(const MeatView *v, int stratum, const double *u)
 			double		us = u[o + s];
 
 			for (t = s; t < p; t++, k++)
+			{
+				bool		was_finite = isfinite(cross[k].hi);
+
 				cross[k] = dd_add(cross[k], dd_mul_dd_d(us, u[o + t]));
+				/* finite scores whose products or sums overflow */
+				if (was_finite && !isfinite(cross[k].hi)
+					&& isfinite(us) && isfinite(u[o + t]))
+					meat_overflow_error();
+			}
 		}
 		o += p;
 	}
@@ -976,22 +1000,20 @@ append_score_call(StringInfo sql, char **columns, int ncolumns,
  *                          over them by stratum
  *   design without:        meat over rows by stratum
  */
-bytea *
-robust_table_meat(text *source, char **columns, int ncolumns,
-				  const RobustOptions *o, const RobustFit *fit)
+char *
+robust_table_meat_sql(text *source, char **columns, int ncolumns,
+					  const RobustOptions *o)
 {
-	char	   *rel = resolve_relation(source).sql_name;
+	TableRef	t = resolve_relation(source);
+	char	   *rel = t.sql_name;
 	const char *cl = o->cluster ? quote_identifier(o->cluster) : NULL;
 	const char *st = o->strata ? quote_identifier(o->strata) : NULL;
 	StringInfoData sql;
-	Oid			argtypes[1] = {FLOAT8ARRAYOID};
-	Datum		values[1];
-	bytea	   *meat;
-	bool		isnull,
-				cluster_null,
-				strata_null;
-	int			ret;
 
+	/* the same errors as the first scan's, before this query is prepared */
+	check_columns(&t, columns, ncolumns);
+	if (o->weight_col)
+		check_column(&t, o->weight_col);
 	initStringInfo(&sql);
 	if (o->se != ROBUST_CLUSTER && o->se != ROBUST_DESIGN)
 	{
@@ -1025,11 +1047,26 @@ robust_table_meat(text *source, char **columns, int ncolumns,
 		else
 			appendStringInfo(&sql, "), false, false FROM %s", rel);
 	}
+	return sql.data;
+}
+
+/* the meat: sql from robust_table_meat_sql, read with the first scan's snapshot */
+bytea *
+robust_table_meat(const char *sql, const RobustOptions *o,
+				  const RobustFit *fit, Snapshot snapshot)
+{
+	Oid			argtypes[1] = {FLOAT8ARRAYOID};
+	Datum		values[1];
+	bytea	   *meat;
+	bool		isnull,
+				cluster_null,
+				strata_null;
+	int			ret;
 
 	values[0] = PointerGetDatum(robust_fit_array(fit));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	ret = SPI_execute_with_args(sql.data, 1, argtypes, values, NULL, true, 0);
+	ret = table_query(sql, 1, argtypes, values, snapshot);
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "survey_reg robust scan did not return one row");
 	{
@@ -1139,6 +1176,12 @@ robust_result(const MomentsState *m, const RobustFit *fit, bytea *meat,
 		ereport(NOTICE,
 				(errmsg("one cluster: the cluster-robust standard errors, t, p and confidence intervals are NULL"),
 				 errdetail("CR1 needs at least two clusters; with G = 1 its factor G / (G - 1) and its G - 1 degrees of freedom are undefined.")));
+	else if (fit->se == ROBUST_DESIGN && res->lonely_strata > 0
+			 && lonely == ROBUST_LONELY_AVERAGE && res->degf == 0)
+		ereport(NOTICE,
+				(errmsg("every stratum has one PSU: lonely_psu => 'average' has no stratum to average over, so the standard errors are NULL"),
+				 errdetail("'average' gives a lonely stratum the average variance of the strata with two or more PSUs; there are none."),
+				 errhint("Pass lonely_psu => 'adjust', 'certainty' or 'remove', or name a cluster column that gives the strata two or more PSUs.")));
 	else if (fit->se == ROBUST_DESIGN && res->lonely_strata > 0)
 		ereport(NOTICE,
 				(errmsg("%d %s with one PSU, handled as lonely_psu => '%s'",

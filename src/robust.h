@@ -17,9 +17,9 @@ typedef struct RobustOptions
 	bool		robust;			/* false: classical, the one-scan path */
 	RobustSe	se;
 	RobustWeight weight;
-	const char *weight_col;		/* NULL: unweighted */
-	const char *cluster;		/* column or NULL */
-	const char *strata;			/* column or NULL */
+	char	   *weight_col;		/* NULL: unweighted */
+	char	   *cluster;		/* column or NULL */
+	char	   *strata;			/* column or NULL */
 	RobustLonely lonely;
 } RobustOptions;
 
@@ -28,9 +28,9 @@ typedef struct RobustOptions
  * means the default) for a table-name form with the given weight column.
  */
 extern void robust_options(RobustOptions *o, const char *se,
-						   const char *weight_type, const char *cluster,
-						   const char *strata, const char *lonely_psu,
-						   const char *weight);
+						   const char *weight_type, char *cluster,
+						   char *strata, const char *lonely_psu,
+						   char *weight);
 
 /* single arguments of the state-level functions */
 extern RobustSe robust_se_arg(const char *se);
@@ -48,9 +48,16 @@ extern RobustFit *robust_fit_pg(const MomentsState *m, int dep,
 								RobustSe se, RobustWeight weight);
 extern ArrayType *robust_fit_array(const RobustFit *fit);
 
-/* the second scan of a table-name form: the meat of every model */
-extern bytea *robust_table_meat(text *source, char **columns, int ncolumns,
-								const RobustOptions *o, const RobustFit *fit);
+/*
+ * The second scan of a table-name form: the meat of every model.  Its query
+ * (with the fit as $1) is built first, so that its locks are taken before
+ * the one snapshot both scans read (table_snapshot_after).
+ */
+extern char *robust_table_meat_sql(text *source, char **columns, int ncolumns,
+								   const RobustOptions *o);
+extern bytea *robust_table_meat(const char *sql, const RobustOptions *o,
+								const RobustFit *fit,
+								struct SnapshotData *snapshot);
 
 /* the settings a meat was accumulated with (errors if malformed) */
 extern void robust_meat_settings(bytea *meat, RobustSe *se,

@@ -38,10 +38,11 @@ extern MomentsState *moments_detached(MomentsState *m);
 /*
  * moments_state.c: add a row in an aggregate's transition function; may
  * return a new state (a state grows a batch buffer once it has seen a batch
- * of rows row by row, so that small groups stay small)
+ * of rows row by row, so that small groups stay small; never when may_grow
+ * is false: see moments_agg.c's may_grow_batch)
  */
 extern MomentsState *moments_accumulate(MomentsState *m, const double *x,
-										double w);
+										double w, bool may_grow);
 
 /* moments_state.c: ERROR for sums that overflowed double precision */
 pg_noreturn extern void moments_overflow_error(void);
@@ -77,9 +78,14 @@ extern bool relation_on_citus(Oid relid, char relkind);
 
 /*
  * ERROR 42703 unless the relation has this (non-system) column, 42501 unless
- * the calling role may read it
+ * the calling role may read it; a name of NAMEDATALEN bytes or more is first
+ * shortened in place, as the parser shortens identifiers (with its NOTICE
+ * 42622)
  */
-extern void check_column(const TableRef *t, const char *column);
+extern void check_column(const TableRef *t, char *column);
+
+/* ERROR unless 1..MOMENTS_MAX_K distinct columns that the relation has */
+extern void check_columns(const TableRef *t, char **columns, int ncolumns);
 
 /* table_api.c: quoted columns cast to float8 for SQL text, comma-separated */
 struct StringInfoData;
@@ -93,7 +99,25 @@ extern void append_float8_columns(struct StringInfoData *sql, char **columns,
  * columns are checked against it and quoted.
  */
 extern MomentsState *table_moments(text *source, char **columns, int ncolumns,
-								   const char *weight);
+								   char *weight);
+
+/*
+ * table_api.c: locks before snapshot (see table_api.c's header).
+ * table_snapshot_after: prepares sql (which locks every relation it reads)
+ * and returns a registered snapshot taken after those locks, for analyses
+ * that scan more than once and must see one set of rows (unregister it).
+ * table_query: prepares and runs a read-only query in a connected SPI with
+ * that snapshot, or (InvalidSnapshot) with one taken after its own locks.
+ * table_moments_at: table_moments with such a snapshot.
+ */
+struct SnapshotData;
+extern struct SnapshotData *table_snapshot_after(const char *sql, int nargs,
+												 Oid *argtypes);
+extern int	table_query(const char *sql, int nargs, Oid *argtypes,
+						Datum *values, struct SnapshotData *snapshot);
+extern MomentsState *table_moments_at(text *source, char **columns,
+									  int ncolumns, char *weight,
+									  struct SnapshotData *snapshot);
 
 /* stats.c: two-sided p-value of t with df degrees of freedom (R's pt) */
 extern double p_from_t(double t, double df);

@@ -9,19 +9,31 @@
  * schema-qualified.  Nothing the caller passes is spliced into SQL as text.
  * The query runs through SPI as the current user, so privileges and
  * row-level security apply, and may use a parallel plan.
+ *
+ * Locks before snapshot: PostgreSQL locks every relation a statement reads
+ * before it takes the statement's snapshot, so a statement that waited for
+ * a reload (TRUNCATE + INSERT, DROP + CREATE) reads the reloaded rows.  The
+ * analyses do the same: the name is resolved with a lock, the query is
+ * prepared (parse analysis locks views' base tables too), and only then is
+ * the snapshot taken that the query reads with.  The caller's snapshot is
+ * older than any wait and would read TRUNCATE's new, empty file (n = 0).
  */
 #include "survey_reg.h"
 
 #include "access/htup_details.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
+#include "parser/scansup.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
+#include "utils/snapmgr.h"
+#include "utils/varlena.h"
 
 PG_FUNCTION_INFO_V1(table_moments_sql);
 PG_FUNCTION_INFO_V1(describe_table);
@@ -34,8 +46,9 @@ resolve_relation(text *source)
 	TableRef	t;
 	char		relkind;
 
-	t.relid = DatumGetObjectId(DirectFunctionCall1(regclassin,
-												   CStringGetDatum(text_to_cstring(source))));
+	/* as a regclass literal, but locked (and looked up again after a wait) */
+	t.relid = RangeVarGetRelid(makeRangeVarFromNameList(textToQualifiedNameList(source)),
+							   AccessShareLock, false);
 	relkind = get_rel_relkind(t.relid);
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_VIEW
 		&& relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE
@@ -88,10 +101,13 @@ check_select_privilege(const TableRef *t, AttrNumber attnum)
 }
 
 void
-check_column(const TableRef *t, const char *column)
+check_column(const TableRef *t, char *column)
 {
-	AttrNumber	attnum = get_attnum(t->relid, column);
+	AttrNumber	attnum;
 
+	/* shortened to NAMEDATALEN - 1 bytes with the parser's NOTICE, in place */
+	truncate_identifier(column, strlen(column), true);
+	attnum = get_attnum(t->relid, column);
 	if (attnum <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -116,11 +132,11 @@ check_column_sql(PG_FUNCTION_ARGS)
 				 errmsg("relation must not be NULL")));
 	t.relid = PG_GETARG_OID(0);
 	t.sql_name = NULL;
-	check_column(&t, PG_ARGISNULL(1) ? "" : text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	check_column(&t, PG_ARGISNULL(1) ? pstrdup("") : text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	PG_RETURN_VOID();
 }
 
-static void
+void
 check_columns(const TableRef *t, char **columns, int ncolumns)
 {
 	int			i,
@@ -206,19 +222,61 @@ append_moments_call(StringInfo sql, const TableRef *t, char **columns,
 }
 
 /*
+ * Prepare a query of an analysis (in a connected SPI): parse analysis locks
+ * every relation it reads, views' base tables included.
+ */
+static SPIPlanPtr
+table_prepare(const char *sql, int nargs, Oid *argtypes)
+{
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	return plan;
+}
+
+Snapshot
+table_snapshot_after(const char *sql, int nargs, Oid *argtypes)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	table_prepare(sql, nargs, argtypes);
+	SPI_finish();				/* the plan goes, its locks stay */
+	return RegisterSnapshot(GetTransactionSnapshot());
+}
+
+int
+table_query(const char *sql, int nargs, Oid *argtypes, Datum *values,
+			Snapshot snapshot)
+{
+	SPIPlanPtr	plan = table_prepare(sql, nargs, argtypes);
+	Snapshot	snap = snapshot != InvalidSnapshot ? snapshot
+	: RegisterSnapshot(GetTransactionSnapshot());
+	int			ret;
+
+	ret = SPI_execute_snapshot(plan, values, NULL, snap, InvalidSnapshot,
+							   true, false, 0);
+	if (snapshot == InvalidSnapshot)
+		UnregisterSnapshot(snap);
+	return ret;
+}
+
+/*
  * Run "SELECT <calls> FROM rel" and return the nstates states, copied into
  * the caller's memory context.  A NULL aggregate (no rows) becomes an empty
  * state over the same names.
  */
 static MomentsState **
-run_moments_query(const char *sql, int nstates, char ***names, int *nnames)
+run_moments_query(const char *sql, Snapshot snapshot, int nstates,
+				  char ***names, int *nnames)
 {
 	MomentsState **out = palloc(sizeof(MomentsState *) * nstates);
 	int			i;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
+	if (table_query(sql, 0, NULL, NULL, snapshot) != SPI_OK_SELECT
+		|| SPI_processed != 1)
 		elog(ERROR, "survey_reg scan query did not return one row");
 	for (i = 0; i < nstates; i++)
 	{
@@ -246,7 +304,14 @@ run_moments_query(const char *sql, int nstates, char ***names, int *nnames)
 }
 
 MomentsState *
-table_moments(text *source, char **columns, int ncolumns, const char *weight)
+table_moments(text *source, char **columns, int ncolumns, char *weight)
+{
+	return table_moments_at(source, columns, ncolumns, weight, InvalidSnapshot);
+}
+
+MomentsState *
+table_moments_at(text *source, char **columns, int ncolumns,
+				 char *weight, Snapshot snapshot)
 {
 	TableRef	t = resolve_relation(source);
 	StringInfoData sql;
@@ -258,23 +323,34 @@ table_moments(text *source, char **columns, int ncolumns, const char *weight)
 	appendStringInfoString(&sql, "SELECT ");
 	append_moments_call(&sql, &t, columns, ncolumns, weight);
 	appendStringInfo(&sql, " FROM %s", t.sql_name);
-	return run_moments_query(sql.data, 1, &columns, &ncolumns)[0];
+	return run_moments_query(sql.data, snapshot, 1, &columns, &ncolumns)[0];
 }
 
 /*
- * Pairwise deletion, in one scan: a state per variable (when singles) and
- * then a state per pair of variables (when pairs; i < j in row-major order).
+ * Aggregates per query of the pairwise forms: a target list holds at most
+ * MaxTupleAttributeNumber (1664) entries, and 200 variables have 19,900
+ * pairs, so the states are computed in several scans of this many.
+ */
+#define PAIRWISE_STATES_PER_SCAN 1000
+
+/*
+ * Pairwise deletion: a state per variable (when singles) and then a state
+ * per pair of variables (when pairs; i < j in row-major order), in as few
+ * scans as the target-list limit allows, all reading one snapshot.
  */
 static MomentsState **
 table_moments_pairwise(text *source, char **columns, int ncolumns,
-					   const char *weight, bool singles, bool pairs)
+					   char *weight, bool singles, bool pairs)
 {
 	TableRef	t = resolve_relation(source);
-	StringInfoData sql;
 	int			count = (singles ? ncolumns : 0)
 	+ (pairs ? ncolumns * (ncolumns - 1) / 2 : 0);
 	char	 ***names = palloc(sizeof(char **) * (count > 0 ? count : 1));
 	int		   *nnames = palloc(sizeof(int) * (count > 0 ? count : 1));
+	MomentsState **out = palloc(sizeof(MomentsState *) * (count > 0 ? count : 1));
+	char	  **sqls;
+	int			nscans = (count + PAIRWISE_STATES_PER_SCAN - 1) / PAIRWISE_STATES_PER_SCAN;
+	Snapshot	snapshot;
 	int			s = 0,
 				i,
 				j;
@@ -295,16 +371,39 @@ table_moments_pairwise(text *source, char **columns, int ncolumns,
 			names[s][1] = columns[j];
 			nnames[s++] = 2;
 		}
-	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT ");
-	for (s = 0; s < count; s++)
+	sqls = palloc(sizeof(char *) * (nscans > 0 ? nscans : 1));
+	for (i = 0; i < nscans; i++)
 	{
-		if (s > 0)
-			appendStringInfoString(&sql, ", ");
-		append_moments_call(&sql, &t, names[s], nnames[s], weight);
+		StringInfoData sql;
+		int			first = i * PAIRWISE_STATES_PER_SCAN,
+					last = Min(count, first + PAIRWISE_STATES_PER_SCAN);
+
+		initStringInfo(&sql);
+		appendStringInfoString(&sql, "SELECT ");
+		for (s = first; s < last; s++)
+		{
+			if (s > first)
+				appendStringInfoString(&sql, ", ");
+			append_moments_call(&sql, &t, names[s], nnames[s], weight);
+		}
+		appendStringInfo(&sql, " FROM %s", t.sql_name);
+		sqls[i] = sql.data;
 	}
-	appendStringInfo(&sql, " FROM %s", t.sql_name);
-	return run_moments_query(sql.data, count, names, nnames);
+	/* every scan reads the same relation: the first one's locks are theirs */
+	snapshot = table_snapshot_after(sqls[0], 0, NULL);
+	for (i = 0; i < nscans; i++)
+	{
+		int			first = i * PAIRWISE_STATES_PER_SCAN;
+
+		CHECK_FOR_INTERRUPTS();
+		memcpy(out + first,
+			   run_moments_query(sqls[i], snapshot,
+								 Min(count - first, PAIRWISE_STATES_PER_SCAN),
+								 names + first, nnames + first),
+			   sizeof(MomentsState *) * Min(count - first, PAIRWISE_STATES_PER_SCAN));
+	}
+	UnregisterSnapshot(snapshot);
+	return out;
 }
 
 static char *

@@ -14,13 +14,16 @@ status=0
 if [[ " $suites " == *" regress "* ]]; then
 	rc=0
 	{ make -s installcheck PG_CONFIG="$PG_CONFIG" 2>&1 | tee "$log"; } || rc=$?
-	if [ -f results_dir/regression.diffs ] && [ $rc -ne 0 ]; then
-		head -n 200 results_dir/regression.diffs
+	if [ $rc -ne 0 ]; then
+		for d in results_dir output_iso; do
+			[ ! -f "$d/regression.diffs" ] || head -n 200 "$d/regression.diffs"
+		done
 	fi
-	# "All 6 tests passed." / "1 of 6 tests failed."
-	total=$(sed -nE 's/^ *All ([0-9]+) tests passed.*/\1/p; s/^ *[0-9]+ of ([0-9]+) tests failed.*/\1/p' "$log" | tail -n 1)
-	failed=$(sed -nE 's/^ *([0-9]+) of [0-9]+ tests failed.*/\1/p' "$log" | tail -n 1)
-	failed=${failed:-0}
+	# pg_regress (sql/) and then the isolation specs (specs/) each close
+	# with "All 6 tests passed." / "1 of 6 tests failed." ("# " before it
+	# on 16+): their sum
+	total=$(sed -nE 's/^[# ]*All ([0-9]+) tests passed.*/\1/p; s/^[# ]*[0-9]+ of ([0-9]+) tests failed.*/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
+	failed=$(sed -nE 's/^[# ]*([0-9]+) of [0-9]+ tests failed.*/\1/p' "$log" | awk '{ s += $1 } END { print s + 0 }')
 	# a failure pg_regress did not count (no server, no install, ...)
 	[ $rc -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
 	echo "pg_regress: $(( ${total:-0} > failed ? ${total:-0} - failed : 0 )) passed, $failed failed"

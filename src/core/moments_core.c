@@ -707,7 +707,8 @@ moments_centered(const MomentsState *m, dd *C)
 			size_t		t = moments_tri(k, i, j);
 			dd			s1j = dd_add(dd_from(a.s1_hi[j]), dd_from(a.s1_lo[j]));
 			dd			s2 = dd_add(dd_from(a.s2_hi[t]), dd_from(a.s2_lo[t]));
-			dd			c = dd_sub(s2, dd_div(dd_mul(s1i, s1j), n));
+			/* S1j / n first: S1i S1j overflows with weights near 1e200 */
+			dd			c = dd_sub(s2, dd_mul(s1i, dd_div(s1j, n)));
 
 			C[(size_t) i * k + j] = c;
 			C[(size_t) j * k + i] = c;

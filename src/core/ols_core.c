@@ -420,9 +420,10 @@ ols_fit_blocks(const MomentsState *m, int dep, const int *preds, int npreds,
 			mod->r2 = dd_to_double(dd_div(reg, tss));
 			mod->r = safe_sqrt(mod->r2);
 			if (df.hi > 0.0)
+				/* ratios first: rss * n overflows with weights near 1e200 */
 				mod->adj_r2 = 1.0 - dd_to_double(
-					dd_div(dd_mul(rss, dd_sub(n, dd_from(intercept ? 1.0 : 0.0))),
-						   dd_mul(tss, df)));
+					dd_mul(dd_div(rss, tss),
+						   dd_div(dd_sub(n, dd_from(intercept ? 1.0 : 0.0)), df)));
 			else
 				mod->adj_r2 = NAN;
 			mod->r2_change = dd_to_double(dd_div(dd_sub(rss_prev, rss), tss));

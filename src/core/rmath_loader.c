@@ -45,6 +45,7 @@ extern double pt(double x, double df, int lower_tail, int log_p);
 extern double qt(double p, double df, int lower_tail, int log_p);
 extern double pf(double x, double df1, double df2, int lower_tail, int log_p);
 extern double qf(double p, double df1, double df2, int lower_tail, int log_p);
+extern double pchisq(double x, double df, int lower_tail, int log_p);
 
 static void
 rmath_load(void)
@@ -71,7 +72,7 @@ rmath_load(void)
 typedef double (*dist2_fn) (double, double, int, int);
 typedef double (*dist3_fn) (double, double, double, int, int);
 
-static dist2_fn p_pt, p_qt;
+static dist2_fn p_pt, p_qt, p_pchisq;
 static dist3_fn p_pf, p_qf;
 
 static void *
@@ -109,6 +110,7 @@ rmath_load(void)
 	}
 	p_pt = (dist2_fn) symbol(lib, "pt");
 	p_qt = (dist2_fn) symbol(lib, "qt");
+	p_pchisq = (dist2_fn) symbol(lib, "pchisq");
 	p_pf = (dist3_fn) symbol(lib, "pf");
 	p_qf = (dist3_fn) symbol(lib, "qf");
 }
@@ -143,4 +145,11 @@ rmath_qf(double p, double df1, double df2, int lower_tail, int log_p)
 {
 	rmath_load();
 	return CALL(qf) (p, df1, df2, lower_tail, log_p);
+}
+
+double
+rmath_pchisq(double x, double df, int lower_tail, int log_p)
+{
+	rmath_load();
+	return CALL(pchisq) (x, df, lower_tail, log_p);
 }

@@ -344,7 +344,7 @@ CREATE FUNCTION survey_reg._frequencies(rel regclass, variable text,
 	weight text, value_labels jsonb)
 RETURNS TABLE(value float8, label text, n float8, percent float8,
 	valid_percent float8, cumulative_percent float8, kind text)
-LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+LANGUAGE plpgsql VOLATILE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
@@ -359,8 +359,10 @@ DECLARE
 	cum float8 := 0;
 	badkey text;
 	labelled float8[];
+	label_texts text[];
 	v float8;
 	c float8;
+	lab text;
 BEGIN
 	IF rel IS NULL OR variable IS NULL THEN
 		RETURN;
@@ -382,8 +384,26 @@ BEGIN
 			RAISE EXCEPTION 'value label key "%" is not a number', badkey
 				USING ERRCODE = 'invalid_parameter_value';
 		END IF;
-		labelled := ARRAY(SELECT key::float8 FROM jsonb_object_keys(value_labels) AS key);
+		SELECT string_agg(format('"%s"', e.key), ', ' ORDER BY e.key) INTO badkey
+		FROM jsonb_each_text(value_labels) e
+		WHERE e.key::float8 IN (SELECT d.key::float8 FROM jsonb_object_keys(value_labels) AS d(key)
+			GROUP BY 1 HAVING count(*) > 1);
+		IF badkey IS NOT NULL THEN
+			RAISE EXCEPTION 'value label keys % mean the same number', badkey
+				USING ERRCODE = 'invalid_parameter_value',
+					HINT = 'Give each value one label.';
+		END IF;
+		SELECT array_agg(e.key::float8), array_agg(e.value)
+		INTO labelled, label_texts
+		FROM jsonb_each_text(value_labels) e;
 	END IF;
+
+	-- Lock the relation (and a view's tables) in a statement of its own,
+	-- so that the scan's snapshot, taken when the scan starts, is taken
+	-- after any wait for another transaction's reload (as PostgreSQL's own
+	-- statements do; hence VOLATILE: a STABLE function reads the caller's
+	-- snapshot, from before the wait).
+	EXECUTE format('SELECT FROM %s LIMIT 0', relname);
 
 	-- one scan: the weighted count of every distinct value (NULL, NaN and
 	-- infinite values are missing), and the first invalid weight if any
@@ -416,18 +436,18 @@ BEGIN
 	END LOOP;
 
 	-- valid values, with the labelled values that no row has (n = 0)
-	FOR v, c IN
-		SELECT u.v, coalesce(sum(u.c), 0)
-		FROM (SELECT x.v, x.c FROM unnest(vals, counts) AS x(v, c)
+	-- (labels joined by one grouping: a lookup per value was quadratic)
+	FOR v, c, lab IN
+		SELECT u.v, coalesce(sum(u.c), 0), min(u.lab)
+		FROM (SELECT x.v, x.c, NULL::text AS lab FROM unnest(vals, counts) AS x(v, c)
 			WHERE x.v IS NOT NULL AND x.v NOT IN ('Infinity', '-Infinity', 'NaN')
 			UNION ALL
-			SELECT l.v, NULL FROM unnest(labelled) AS l(v)) u
+			SELECT l.v, NULL, l.lab FROM unnest(labelled, label_texts) AS l(v, lab)) u
 		GROUP BY u.v ORDER BY u.v
 	LOOP
 		cum := cum + c;
 		value := v;
-		label := coalesce((SELECT e.value FROM jsonb_each_text(value_labels) e
-			WHERE e.key::float8 = v LIMIT 1), v::text);
+		label := coalesce(lab, v::text);
 		n := c;
 		percent := CASE WHEN nall > 0 THEN 100 * c / nall END;
 		valid_percent := CASE WHEN nvalid > 0 THEN 100 * c / nvalid END;
@@ -992,6 +1012,65 @@ BEGIN
 			|| jsonb_build_object('value', rec.pct, 'n', rec.n));
 	END LOOP;
 	title := survey_reg._fill(coalesce(title, survey_reg._caption('title_chart', style)),
+		ARRAY['variable', 'n'],
+		ARRAY[survey_reg._label(variable, style), survey_reg._n_text(ARRAY[nvalid])]);
+	IF title <> '' THEN
+		rws := survey_reg._row('title', title) || rws;
+	END IF;
+	RETURN survey_reg._table(rws, 'lr');
+END
+$$;
+
+-- The distribution of a variable with many distinct values as a histogram:
+-- equal-width bins (Sturges: ceil(log2 n) + 1, at most 20) between its
+-- smallest and largest valid value, rows shaped as _chart_rows' bars so
+-- that the same layouts and SVG draw them.  report() uses it above 30
+-- distinct values without value labels (a bar per value of a continuous
+-- dependent made a 682,156-character page from 2,000 rows).
+CREATE FUNCTION survey_reg._histogram_rows(src text, variable text,
+	weight text, width int, style jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rws jsonb[] := '{}';
+	vals float8[];
+	ns float8[];
+	nvalid float8;
+	lo float8;
+	bw float8;
+	nb int;
+	rec record;
+	units int;
+	title text;
+BEGIN
+	SELECT array_agg(f.value ORDER BY f.value), array_agg(f.n ORDER BY f.value), sum(f.n)
+	INTO vals, ns, nvalid
+	FROM survey_reg.frequencies(src, variable, weight) f
+	WHERE f.kind = 'value' AND f.n > 0;
+	nb := greatest(1, least(20, ceil(ln(greatest(nvalid, 1)) / ln(2) + 1)::int));
+	lo := vals[1];
+	bw := (vals[array_upper(vals, 1)] - lo) / nb;
+	FOR rec IN
+		SELECT b.i, coalesce(h.n, 0) AS n,
+			100 * coalesce(h.n, 0) / nvalid AS pct,
+			max(100 * coalesce(h.n, 0) / nvalid) OVER () AS vmax
+		FROM generate_series(1, nb) AS b(i)
+		LEFT JOIN (SELECT least(greatest(width_bucket(x.v, lo, lo + nb * bw, nb), 1), nb) AS i,
+				sum(x.n) AS n
+			FROM unnest(vals, ns) AS x(v, n) GROUP BY 1) h USING (i)
+		ORDER BY b.i
+	LOOP
+		units := coalesce(round(8 * width * rec.pct / nullif(rec.vmax, 0))::int, 0);
+		rws := rws || (survey_reg._row('bar',
+				survey_reg._num(lo + (rec.i - 1) * bw, style) || '–'
+					|| survey_reg._num(lo + rec.i * bw, style),
+				ARRAY[repeat('█', units / 8) || substr('▏▎▍▌▋▊▉', units % 8, 1),
+					coalesce(survey_reg._num(rec.pct, style) || '%', '')], 'lr')
+			|| jsonb_build_object('value', rec.pct, 'n', rec.n));
+	END LOOP;
+	title := survey_reg._fill(survey_reg._caption('title_chart', style),
 		ARRAY['variable', 'n'],
 		ARRAY[survey_reg._label(variable, style), survey_reg._n_text(ARRAY[nvalid])]);
 	IF title <> '' THEN
@@ -1754,8 +1833,13 @@ BEGIN
 	-- the analyses, each as a table
 	t_desc := survey_reg._descriptive_src_rows(src, vars, missing, weight,
 		dummies, scales, '{mean,sd}', significant, NULL, dstyle);
-	t_chart := survey_reg._chart_rows(src, fig, weight, value_labels,
-		'valid_percent', 40, NULL, NULL, pstyle);
+	IF value_labels IS NULL AND (SELECT count(*) FROM survey_reg.frequencies(src, fig, weight) f
+			WHERE f.kind = 'value') > 30 THEN
+		t_chart := survey_reg._histogram_rows(src, fig, weight, 40, pstyle);
+	ELSE
+		t_chart := survey_reg._chart_rows(src, fig, weight, value_labels,
+			'valid_percent', 40, NULL, NULL, pstyle);
+	END IF;
 	IF indices IS NOT NULL THEN
 		t_rel := survey_reg._reliability_rows(src, indices, index_items, weight,
 			'{k,n,alpha,alpha_ci,mean_r}', NULL, style);
