@@ -802,7 +802,7 @@ state_bytea(FunctionCallInfo fcinfo, int argno)
  * w^2 = 1e400) made NaN standard errors, silently; the scores' scale does
  * not matter to a probability-weighted fit, so the user can rescale.
  */
-static void pg_attribute_noreturn()
+pg_noreturn static void
 meat_overflow_error(void)
 {
 	ereport(ERROR,
