@@ -26,6 +26,14 @@ shift
 [ $# -gt 0 ] || { echo "chroot.sh: no command" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "chroot.sh: must run as root" >&2; exit 2; }
 
+# debootstrap is the one host package this needs (Debian 12 has no other
+# way to make the chroot); installed when missing, as tools/setup.sh does
+if ! command -v debootstrap >/dev/null; then
+	apt-get -o DPkg::Lock::Timeout=600 update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+		--no-install-recommends debootstrap >/dev/null
+fi
+
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${SURVEY_REG_CHROOT_CACHE:-/var/cache/survey_reg/chroot}
 mkdir -p "$cache"
