@@ -37,7 +37,7 @@ BEGIN;
 COMMENT ON FUNCTION survey_reg.rename(survey_reg.moments, text[]) IS NULL;
 SELECT coalesce(string_agg(object, '; '), '') AS dropped FROM uncommented \gset
 ROLLBACK;
-SELECT is(:'dropped', 'function survey_reg.rename(survey_reg.moments,text[])',
+SELECT is(:'dropped'::text, 'function survey_reg.rename(survey_reg.moments,text[])'::text,
 	'a dropped COMMENT is found');
 
 SELECT * FROM finish();
