@@ -336,6 +336,13 @@ CREATE FUNCTION survey_reg._check_column(rel regclass, col text)
 RETURNS void
 AS 'MODULE_PATHNAME', 'check_column_sql' LANGUAGE C STABLE PARALLEL SAFE;
 
+-- The SQL expression that reads a column as float8 ("(col)::float8"; a
+-- boolean as 0/1), after _check_column's checks; 42804 naming the column
+-- and its type for any other type (table_api.c, column_float8_expr).
+CREATE FUNCTION survey_reg._float8_column(rel regclass, col text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'float8_column_sql' LANGUAGE C STABLE PARALLEL SAFE;
+
 -- ---------------------------------------------------------------------
 -- frequencies: SPSS FREQUENCIES as a long-format table
 -- ---------------------------------------------------------------------
@@ -411,12 +418,12 @@ BEGIN
 		SELECT array_agg(g.v ORDER BY g.v), array_agg(g.n ORDER BY g.v), min(g.bad)
 		FROM (SELECT r.v, sum(r.w) AS n,
 				min(r.w) FILTER (WHERE r.w < 0 OR r.w IN ('Infinity', '-Infinity', 'NaN')) AS bad
-			FROM (SELECT (%I)::pg_catalog.float8 AS v, %s AS w FROM %s) r
+			FROM (SELECT %s AS v, %s AS w FROM %s) r
 			WHERE r.w IS NOT NULL AND r.w <> 0
 			GROUP BY r.v) g$q$,
-		variable,
+		survey_reg._float8_column(rel, variable),
 		CASE WHEN weight IS NULL THEN '1::pg_catalog.float8'
-			ELSE format('(%I)::pg_catalog.float8', weight) END,
+			ELSE survey_reg._float8_column(rel, weight) END,
 		relname)
 	INTO vals, counts, bad_weight;
 	IF bad_weight IS NOT NULL THEN
