@@ -101,3 +101,12 @@ SELECT * FROM survey_reg.correlations('huge', ARRAY['y', 'big'], 'pairwise');
 CREATE FUNCTION pg_temp.my_describe() RETURNS SETOF float8
 LANGUAGE sql AS $$ SELECT n FROM survey_reg.describe('huge', ARRAY['big']) $$;
 SELECT pg_temp.my_describe();
+-- many empty variables: the first 10 named, then how many more
+CREATE TEMP TABLE manyempty AS
+SELECT g::float8 AS y, NULL::float8 AS e1, NULL::float8 AS e2, NULL::float8 AS e3,
+	NULL::float8 AS e4, NULL::float8 AS e5, NULL::float8 AS e6, NULL::float8 AS e7,
+	NULL::float8 AS e8, NULL::float8 AS e9, NULL::float8 AS e10, NULL::float8 AS e11,
+	NULL::float8 AS e12
+FROM generate_series(1, 20) g;
+SELECT count(*) FROM survey_reg.describe('manyempty',
+	ARRAY['y', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10', 'e11', 'e12']);

@@ -495,6 +495,7 @@ run_moments_query(const char *sql, Snapshot snapshot, int nstates,
  */
 #define LISTWISE_NOTICE_KEPT 0.5
 #define LISTWISE_NOTICE_NAMED 0.5
+#define LISTWISE_NOTICE_MAX_NAMES 10	/* then "and N more variables" */
 
 /* 1646 → "1,646", as the NOTICE prints counts */
 static char *
@@ -536,8 +537,9 @@ listwise_notice(const TableRef *t, char **columns, int ncolumns,
 				worst = 0,
 				named = 0;
 
+	/* one array, not a column per count: a target list holds 1664 */
 	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT ");
+	appendStringInfoString(&sql, "SELECT ARRAY[");
 	for (i = 0; i < nvars; i++)
 	{
 		const char *col = i < ncolumns ? columns[i] : weight;
@@ -551,7 +553,7 @@ listwise_notice(const TableRef *t, char **columns, int ncolumns,
 		else
 			appendStringInfo(&sql, "pg_catalog.count(*) FILTER (WHERE %s IS NULL)", e);
 	}
-	appendStringInfo(&sql, " FROM %s", t->sql_name);
+	appendStringInfo(&sql, "]::pg_catalog.int8[] FROM %s", t->sql_name);
 	if (weight)
 	{
 		char	   *w = column_float8_expr(t, weight);
@@ -563,33 +565,62 @@ listwise_notice(const TableRef *t, char **columns, int ncolumns,
 	if (table_query(sql.data, 0, NULL, NULL, snapshot) != SPI_OK_SELECT
 		|| SPI_processed != 1)
 		elog(ERROR, "survey_reg missing-value count did not return one row");
-	for (i = 0; i < nvars; i++)
 	{
 		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0],
+									  SPI_tuptable->tupdesc, 1, &isnull);
+		Datum	   *counts;
+		bool	   *cnulls;
+		int			ncounts;
 
-		nulls[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-											   SPI_tuptable->tupdesc,
-											   2 * i + 1, &isnull));
-		missing[i] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-												 SPI_tuptable->tupdesc,
-												 2 * i + 2, &isnull));
+		deconstruct_array(DatumGetArrayTypeP(d), INT8OID, sizeof(int64),
+						  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+						  &counts, &cnulls, &ncounts);
+		if (ncounts != 2 * nvars)
+			elog(ERROR, "survey_reg missing-value count returned %d counts", ncounts);
+		for (i = 0; i < nvars; i++)
+		{
+			nulls[i] = DatumGetInt64(counts[2 * i]);
+			missing[i] = DatumGetInt64(counts[2 * i + 1]);
+		}
+	}
+	for (i = 0; i < nvars; i++)
+	{
 		if (missing[i] > missing[worst])
 			worst = i;
 	}
 	SPI_finish();
 
+	/* the variables NULL in every row in one clause, then the others */
 	initStringInfo(&msg);
+	{
+		int			nall = 0;
+		StringInfoData all;
+
+		initStringInfo(&all);
+		for (i = 0; i < ncolumns; i++)
+			if (nulls[i] == rows && ++nall <= LISTWISE_NOTICE_MAX_NAMES)
+				appendStringInfo(&all, "%s%s", nall > 1 ? ", " : "", columns[i]);
+		if (nall > LISTWISE_NOTICE_MAX_NAMES)
+			appendStringInfo(&all, " and %d more", nall - LISTWISE_NOTICE_MAX_NAMES);
+		if (nall > 0)
+			appendStringInfo(&msg, "; variable%s %s %s NULL in every row",
+							 nall > 1 ? "s" : "", all.data, nall > 1 ? "are" : "is");
+		named = nall;
+	}
 	for (i = 0; i < nvars; i++)
 	{
 		const char *what = i < ncolumns ? "variable" : "weight";
 		const char *col = i < ncolumns ? columns[i] : weight;
 
+		if (i < ncolumns && nulls[i] == rows)
+			continue;			/* said above */
 		if (!(missing[i] >= rows * LISTWISE_NOTICE_NAMED
-			  || (i == worst && named == 0 && missing[i] > 0
-				  && !(missing[worst] >= rows * LISTWISE_NOTICE_NAMED))))
+			  || (i == worst && named == 0 && missing[i] > 0)))
+			continue;
+		if (++named > LISTWISE_NOTICE_MAX_NAMES)
 			continue;
 		appendStringInfoString(&msg, "; ");
-		named++;
 		if (nulls[i] == rows)
 			appendStringInfo(&msg, "%s %s is NULL in every row", what, col);
 		else if (missing[i] == rows)
