@@ -58,7 +58,7 @@ SELECT * FROM survey_reg.describe('survey', ARRAY['y, x']);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM survey_reg.reliability('survey', ARRAY['y,x , flag']);
 -- one string where an array is expected: PostgreSQL's own array input
--- rejects it before survey_reg runs (README, "Arguments that are lists")
+-- rejects it before survey_reg runs (README, "What the table-name forms check")
 SELECT * FROM survey_reg.describe('survey', 'y, x');
 SELECT * FROM survey_reg.coefficients('survey', 'y', 'x, flag');
 -- an array literal string is fine
