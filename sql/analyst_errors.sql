@@ -110,3 +110,24 @@ SELECT g::float8 AS y, NULL::float8 AS e1, NULL::float8 AS e2, NULL::float8 AS e
 FROM generate_series(1, 20) g;
 SELECT count(*) FROM survey_reg.describe('manyempty',
 	ARRAY['y', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10', 'e11', 'e12']);
+
+-- the formatted tables and the report: the same messages, without the
+-- statements of survey_reg's own PL/pgSQL functions as CONTEXT
+SELECT line FROM survey_reg.descriptives_table('survey', ARRAY['y', 'opinion']);
+SELECT line FROM survey_reg.correlation_table('survey', ARRAY['y', 'x'], 'w');
+SELECT line FROM survey_reg.regression_table('survey', 'y', ARRAY['x, amount']);
+SELECT line FROM survey_reg.reliability_table('survey', ARRAY['s'], ARRAY['y, scores']);
+SELECT line FROM survey_reg.frequency_table('survey', 'opinion');
+SELECT * FROM survey_reg.frequencies('survey', 'y, x');
+SELECT length(survey_reg.report('survey', 'y', ARRAY['x, opinion'])) > 0;
+SELECT length(survey_reg.report('huge', 'y', ARRAY['big'])) > 0;
+
+-- missing values spread over the variables, none missing in half the
+-- rows: the NOTICE names the one missing most often
+CREATE TEMP TABLE spread AS
+SELECT CASE WHEN g % 4 <> 0 THEN g END::float8 AS a,
+	CASE WHEN g % 4 <> 1 THEN g END::float8 AS b,
+	CASE WHEN g % 4 <> 2 THEN g END::float8 AS c,
+	CASE WHEN g % 3 <> 0 THEN g END::float8 AS d
+FROM generate_series(1, 1200) g;
+SELECT variable, n FROM survey_reg.describe('spread', ARRAY['a', 'b', 'c', 'd']);

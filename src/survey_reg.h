@@ -96,6 +96,13 @@ extern void check_columns(const TableRef *t, char **columns, int ncolumns);
  */
 extern char *column_float8_expr(const TableRef *t, const char *column);
 
+/*
+ * table_api.c: fn(fcinfo), an error rethrown without the context entries
+ * that quote survey_reg's internal queries (the SQL-callable table-name
+ * functions go through this)
+ */
+extern Datum call_without_internal_context(PGFunction fn, FunctionCallInfo fcinfo);
+
 /* table_api.c: "ARRAY['a', 'b']" from "a, b", for hints */
 extern char *names_array_hint(const char *list);
 

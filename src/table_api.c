@@ -211,8 +211,8 @@ column_float8_expr(const TableRef *t, const char *column)
  * then column_float8_expr, for the table-name forms written in SQL
  * (frequencies and its tables).
  */
-Datum
-float8_column_sql(PG_FUNCTION_ARGS)
+static Datum
+float8_column_sql_impl(PG_FUNCTION_ARGS)
 {
 	TableRef	t;
 	char	   *column;
@@ -229,13 +229,19 @@ float8_column_sql(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(column_float8_expr(&t, column)));
 }
 
+Datum
+float8_column_sql(PG_FUNCTION_ARGS)
+{
+	return call_without_internal_context(float8_column_sql_impl, fcinfo);
+}
+
 /*
  * survey_reg._check_column(rel regclass, col text): check_column for the
  * table-name forms written in SQL (frequencies and its tables), so that
  * they fail as the C ones do.  Not strict: a NULL column is an error too.
  */
-Datum
-check_column_sql(PG_FUNCTION_ARGS)
+static Datum
+check_column_sql_impl(PG_FUNCTION_ARGS)
 {
 	TableRef	t;
 
@@ -247,6 +253,12 @@ check_column_sql(PG_FUNCTION_ARGS)
 	t.sql_name = NULL;
 	check_column(&t, PG_ARGISNULL(1) ? pstrdup("") : text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	PG_RETURN_VOID();
+}
+
+Datum
+check_column_sql(PG_FUNCTION_ARGS)
+{
+	return call_without_internal_context(check_column_sql_impl, fcinfo);
 }
 
 void
@@ -349,45 +361,109 @@ table_prepare(const char *sql, int nargs, Oid *argtypes)
 }
 
 /*
- * An error raised inside a generated query (a value out of float8's range,
- * a function of the caller's view failing, a cancel) carries SPI's context
- * line 'SQL statement "SELECT survey_reg.rename(...) FROM ..."': our
- * internals, not the caller's SQL.  Drop that line (the generated queries
- * are one line each) and keep the rest of the context.
+ * Errors carry no internal query as CONTEXT.  An error raised inside a
+ * generated query (a value out of float8's range, a function of the
+ * caller's view failing, a cancel) would carry SPI's line 'SQL statement
+ * "SELECT survey_reg.rename(...) FROM ..."', and one raised under a
+ * formatted table or the report one 'SQL statement "SELECT array_agg(...)
+ * ... survey_reg.describe(src, variables, missing, weight) ..."' per
+ * PL/pgSQL function of ours: our internals, not the caller's SQL.  Such
+ * entries are dropped (the generated query itself, and any statement
+ * directly under a "PL/pgSQL function survey_reg." entry); every other
+ * entry stays, the caller's own functions' included.
  */
+
+/* where the context entry at s ends: at the next "\n" that starts one */
+static const char *
+context_entry_end(const char *s)
+{
+	static const char *const starts[] = {
+		"SQL statement \"", "PL/pgSQL function ", "SQL function \"",
+		"parallel worker", "PL/pgSQL assignment ", "SQL expression \"",
+	};
+	const char *p = s;
+
+	while ((p = strchr(p, '\n')) != NULL)
+	{
+		for (int k = 0; k < (int) lengthof(starts); k++)
+			if (strncmp(p + 1, starts[k], strlen(starts[k])) == 0)
+				return p;
+		p++;
+	}
+	return s + strlen(s);
+}
+
+static char *
+strip_internal_context(const char *context, const char *generated_sql)
+{
+	StringInfoData buf;
+	char	   *generated = generated_sql
+		? psprintf("SQL statement \"%s\"", generated_sql) : NULL;
+	const char *s = context;
+
+	initStringInfo(&buf);
+	while (*s)
+	{
+		const char *end = context_entry_end(s);
+		int			len = (int) (end - s);
+		const char *next = *end ? end + 1 : end;
+		bool		drop = false;
+
+		if (strncmp(s, "SQL statement \"", 15) == 0 || strncmp(s, "SQL expression \"", 16) == 0)
+			drop = (generated && (int) strlen(generated) == len
+					&& strncmp(s, generated, len) == 0)
+				|| strncmp(next, "PL/pgSQL function survey_reg.", 29) == 0;
+		if (!drop)
+		{
+			if (buf.len > 0)
+				appendStringInfoChar(&buf, '\n');
+			appendBinaryStringInfo(&buf, s, len);
+		}
+		s = next;
+	}
+	return buf.len > 0 ? buf.data : NULL;
+}
+
+/* in a PG_CATCH: the error again, its internal context entries dropped */
 static void
-rethrow_without_query(MemoryContext cxt)
+rethrow_without_internal_context(MemoryContext cxt, const char *generated_sql)
 {
 	ErrorData  *edata;
 
 	MemoryContextSwitchTo(cxt);
 	edata = CopyErrorData();
 	if (edata->context)
-	{
-		StringInfoData buf;
-		char	   *line = edata->context;
-
-		initStringInfo(&buf);
-		while (*line)
-		{
-			char	   *end = strchr(line, '\n');
-			int			len = end ? (int) (end - line) : (int) strlen(line);
-
-			if (strncmp(line, "SQL statement \"", 15) != 0)
-			{
-				if (buf.len > 0)
-					appendStringInfoChar(&buf, '\n');
-				appendBinaryStringInfo(&buf, line, len);
-			}
-			line += len + (end ? 1 : 0);
-		}
-		edata->context = buf.len > 0 ? buf.data : NULL;
-	}
+		edata->context = strip_internal_context(edata->context, generated_sql);
 	/* a syntax error's position would point into the generated query */
-	edata->internalquery = NULL;
-	edata->internalpos = 0;
+	if (generated_sql)
+	{
+		edata->internalquery = NULL;
+		edata->internalpos = 0;
+	}
 	FlushErrorState();
 	ReThrowError(edata);
+}
+
+/*
+ * fn(fcinfo), any error rethrown without internal context entries: the
+ * entry points of the table-name functions (SQL-callable) go through this.
+ */
+Datum
+call_without_internal_context(PGFunction fn, FunctionCallInfo fcinfo)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile Datum result = (Datum) 0;
+
+	PG_TRY();
+	{
+		result = fn(fcinfo);
+	}
+	PG_CATCH();
+	{
+		rethrow_without_internal_context(cxt, NULL);
+	}
+	PG_END_TRY();
+	return result;
 }
 
 Snapshot
@@ -403,7 +479,7 @@ table_snapshot_after(const char *sql, int nargs, Oid *argtypes)
 	}
 	PG_CATCH();
 	{
-		rethrow_without_query(cxt);
+		rethrow_without_internal_context(cxt, sql);
 	}
 	PG_END_TRY();
 	SPI_finish();				/* the plan goes, its locks stay */
@@ -430,7 +506,7 @@ table_query(const char *sql, int nargs, Oid *argtypes, Datum *values,
 	}
 	PG_CATCH();
 	{
-		rethrow_without_query(cxt);
+		rethrow_without_internal_context(cxt, sql);
 	}
 	PG_END_TRY();
 	return ret;
@@ -621,7 +697,11 @@ listwise_notice(const TableRef *t, char **columns, int ncolumns,
 		if (++named > LISTWISE_NOTICE_MAX_NAMES)
 			continue;
 		appendStringInfoString(&msg, "; ");
-		if (nulls[i] == rows)
+		if (missing[i] < rows * LISTWISE_NOTICE_NAMED)
+			appendStringInfo(&msg, "missing values are spread over the variables, %s %s most often (%s %s rows)",
+							 what, col, nulls[i] == missing[i] ? "NULL in" : "NULL or not finite in",
+							 count_text(missing[i]));
+		else if (nulls[i] == rows)
 			appendStringInfo(&msg, "%s %s is NULL in every row", what, col);
 		else if (missing[i] == rows)
 			appendStringInfo(&msg, "%s %s is NULL or not finite in every row",
@@ -798,8 +878,8 @@ missing_arg(FunctionCallInfo fcinfo, int argno)
 }
 
 /* table_moments(source text, columns text[], weight text DEFAULT NULL) */
-Datum
-table_moments_sql(PG_FUNCTION_ARGS)
+static Datum
+table_moments_sql_impl(PG_FUNCTION_ARGS)
 {
 	int			n;
 	char	  **columns;
@@ -809,6 +889,12 @@ table_moments_sql(PG_FUNCTION_ARGS)
 	columns = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n, "columns");
 	PG_RETURN_MOMENTS_P(table_moments(PG_GETARG_TEXT_PP(0), columns, n,
 									  optional_text_arg(fcinfo, 2)));
+}
+
+Datum
+table_moments_sql(PG_FUNCTION_ARGS)
+{
+	return call_without_internal_context(table_moments_sql_impl, fcinfo);
 }
 
 /* the arguments of describe(...) and correlations(...) over a table */
@@ -839,8 +925,8 @@ describe_args(FunctionCallInfo fcinfo, DescribeArgs *args)
 }
 
 /* describe(source, variables, missing DEFAULT 'listwise', weight DEFAULT NULL) */
-Datum
-describe_table(PG_FUNCTION_ARGS)
+static Datum
+describe_table_impl(PG_FUNCTION_ARGS)
 {
 	DescribeArgs args;
 	ReturnSetInfo *rsinfo;
@@ -865,9 +951,15 @@ describe_table(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* correlations(source, variables, missing DEFAULT 'listwise', weight DEFAULT NULL) */
 Datum
-correlations_table(PG_FUNCTION_ARGS)
+describe_table(PG_FUNCTION_ARGS)
+{
+	return call_without_internal_context(describe_table_impl, fcinfo);
+}
+
+/* correlations(source, variables, missing DEFAULT 'listwise', weight DEFAULT NULL) */
+static Datum
+correlations_table_impl(PG_FUNCTION_ARGS)
 {
 	DescribeArgs args;
 	ReturnSetInfo *rsinfo;
@@ -923,4 +1015,10 @@ correlations_table(PG_FUNCTION_ARGS)
 								 false);
 		}
 	return (Datum) 0;
+}
+
+Datum
+correlations_table(PG_FUNCTION_ARGS)
+{
+	return call_without_internal_context(correlations_table_impl, fcinfo);
 }

@@ -342,7 +342,7 @@ def degrade(doc):
                       "table.pub th.stub{text-align:left;font-weight:normal}")
     doc = re.sub(r"table\.pub caption\{contain:[^}]*\}\n?", "", doc)
     doc = re.sub(r"table\.pub caption \.cap\{[^}]*\}\n?", "", doc)
-    doc = re.sub(r"\.nw\{[^}]*\}\n?", "", doc)
+    doc = re.sub(r"\bN&nbsp;=&nbsp;", "N = ", doc)
     doc = re.sub(r'(<th class="stub[^"]*" scope="row">[0-9]+\.)&nbsp;', r"\1 ", doc)
     doc = re.sub(r'(<tr class="n">.*?</tr>)',
                  lambda m: m.group(1).replace('<span class="st"></span>', ""), doc)

@@ -329,7 +329,7 @@ BEGIN
 		|| 'section{margin:2em 0;overflow-x:auto}' || E'\n'
 		|| 'table.pub{border-collapse:collapse;border-top:2px solid #222;border-bottom:2px solid #222;font-variant-numeric:tabular-nums;margin:.4em 0}' || E'\n'
 		|| 'table.pub caption{caption-side:top;text-align:left;padding:0 0 .5em 0}' || E'\n'
-		|| 'table.pub th,table.pub td{padding:.2em .7em;vertical-align:top}' || E'\n'
+		|| 'table.pub th,table.pub td{padding:.2em .55em;vertical-align:top}' || E'\n'
 		|| 'table.pub thead th{border-bottom:1px solid #222;font-weight:normal;font-style:italic}' || E'\n'
 		|| 'table.pub th.stub{text-align:left;font-weight:normal;white-space:nowrap}' || E'\n'
 		|| 'table.pub th.stub.wrap{white-space:normal;min-width:14em}' || E'\n'
@@ -337,7 +337,6 @@ BEGIN
 		-- most the page): contain keeps it from widening the table
 		|| 'table.pub caption{contain:inline-size}' || E'\n'
 		|| 'table.pub caption .cap{display:block;width:max-content;max-width:min(max(36em,100%),calc(100vw - 2em))}' || E'\n'
-		|| '.nw{white-space:nowrap}' || E'\n'
 		|| 'table.pub .r{text-align:right;white-space:nowrap}' || E'\n'
 		|| 'table.pub .l{text-align:left}' || E'\n'
 		|| 'table.pub tr.block th{text-align:left;font-weight:bold;padding-top:.6em}' || E'\n'
@@ -430,9 +429,9 @@ BEGIN
 				ncols + 1, survey_reg._html(r->>'label')) || E'\n';
 		ELSE
 			-- a row number stays with its label (1.&nbsp;name); labels up
-			-- to 40 characters do not wrap (CSS), longer ones may
+			-- to 30 characters do not wrap (CSS), longer ones may
 			tr := format('<th class="%s" scope="%s">%s</th>',
-				CASE WHEN length(r->>'label') > 40 THEN 'stub wrap' ELSE 'stub' END,
+				CASE WHEN length(r->>'label') > 30 THEN 'stub wrap' ELSE 'stub' END,
 				CASE WHEN k = 'header' THEN 'col' ELSE 'row' END,
 				regexp_replace(survey_reg._html(r->>'label'), '^([0-9]+\.) ', '\1&nbsp;'));
 			FOR j IN 1 .. ncols LOOP
@@ -466,10 +465,11 @@ BEGIN
 	RETURN format('<table class="pub"%s>', CASE WHEN id IS NOT NULL THEN format(' id="%s"', survey_reg._html(id)) ELSE '' END)
 		|| E'\n'
 		-- the caption's text in a span that may be wider than the table
-		-- (CSS: table.pub caption .cap), "N = 1178" kept on one line
+		-- (CSS: table.pub caption .cap), "N = 1178" kept on one line (no-
+		-- break spaces; "N=1178" has no break anyway)
 		|| CASE WHEN caption <> '' OR prefix IS NOT NULL THEN
 			'<caption><span class="cap">' || CASE WHEN prefix IS NOT NULL THEN '<b>' || survey_reg._html(prefix) || '</b> ' ELSE '' END
-			|| regexp_replace(caption, '(\(?\mN ?= ?[0-9]([0-9.,]*[0-9])?\)?)', '<span class="nw">\1</span>', 'g')
+			|| regexp_replace(caption, '\mN = ([0-9])', 'N&nbsp;=&nbsp;\1', 'g')
 			|| '</span></caption>' || E'\n' ELSE '' END
 		|| head || '<tbody>' || E'\n' || body || '</tbody></table>' || E'\n' || notes;
 END

@@ -1637,10 +1637,11 @@ BEGIN
 	RETURN format('<table class="pub"%s>', CASE WHEN id IS NOT NULL THEN format(' id="%s"', survey_reg._html(id)) ELSE '' END)
 		|| E'\n'
 		-- the caption's text in a span that may be wider than the table
-		-- (CSS: table.pub caption .cap), "N = 1178" kept on one line
+		-- (CSS: table.pub caption .cap), "N = 1178" kept on one line (no-
+		-- break spaces; "N=1178" has no break anyway)
 		|| CASE WHEN caption <> '' OR prefix IS NOT NULL THEN
 			'<caption><span class="cap">' || CASE WHEN prefix IS NOT NULL THEN '<b>' || survey_reg._html(prefix) || '</b> ' ELSE '' END
-			|| regexp_replace(caption, '(\(?\mN ?= ?[0-9]([0-9.,]*[0-9])?\)?)', '<span class="nw">\1</span>', 'g')
+			|| regexp_replace(caption, '\mN = ([0-9])', 'N&nbsp;=&nbsp;\1', 'g')
 			|| '</span></caption>' || E'\n' ELSE '' END
 		|| head || '<tbody>' || E'\n' || body || '</tbody></table>' || E'\n' || notes;
 END
@@ -1918,7 +1919,6 @@ BEGIN
 		-- most the page): contain keeps it from widening the table
 		|| 'table.pub caption{contain:inline-size}' || E'\n'
 		|| 'table.pub caption .cap{display:block;width:max-content;max-width:min(max(36em,100%),calc(100vw - 2em))}' || E'\n'
-		|| '.nw{white-space:nowrap}' || E'\n'
 		|| 'table.pub .r{text-align:right;white-space:nowrap}' || E'\n'
 		|| 'table.pub .l{text-align:left}' || E'\n'
 		|| 'table.pub tr.block th{text-align:left;font-weight:bold;padding-top:.6em}' || E'\n'
