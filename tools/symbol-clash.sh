@@ -74,7 +74,10 @@ for lib in $(closure "$module"); do
 done
 
 for soname in "${deep[@]}"; do
-	lib=$(ldconfig -p | awk -v s="$soname" '$1 == s { print $NF; exit }')
+	# awk reads to the end: an early exit would kill ldconfig with SIGPIPE
+	# (its listing passes the pipe's 64 kB), and pipefail would end this
+	# script without a word
+	lib=$(ldconfig -p | awk -v s="$soname" '$1 == s && !found { print $NF; found = 1 }')
 	[ -n "$lib" ] || { echo "symbol-clash.sh: $soname not found (ldconfig -p)" >&2; exit 2; }
 	# the module must open it (not link it) for the deep rule to apply
 	if closure "$module" | grep -q "/${soname%%.so*}\.so"; then

@@ -90,6 +90,8 @@ BEGIN
 	-- statements do; hence VOLATILE: a STABLE function reads the caller's
 	-- snapshot, from before the wait).
 	EXECUTE format('SELECT FROM %s LIMIT 0', relname);
+	-- the name again: a DROP + CREATE waited for made a new relation
+	rel := relname::pg_catalog.regclass;
 
 	-- one scan: the weighted count of every distinct value (NULL, NaN and
 	-- infinite values are missing), and the first invalid weight if any
