@@ -708,16 +708,28 @@ model_summary_state(PG_FUNCTION_ARGS)
 	return reg_state(fcinfo, model_summary_emit);
 }
 
-Datum
-coefficients_table(PG_FUNCTION_ARGS)
+static Datum
+coefficients_table_impl(PG_FUNCTION_ARGS)
 {
 	return reg_table(fcinfo, coefficients_emit);
 }
 
 Datum
-model_summary_table(PG_FUNCTION_ARGS)
+coefficients_table(PG_FUNCTION_ARGS)
+{
+	return call_without_internal_context(coefficients_table_impl, fcinfo);
+}
+
+static Datum
+model_summary_table_impl(PG_FUNCTION_ARGS)
 {
 	return reg_table(fcinfo, model_summary_emit);
+}
+
+Datum
+model_summary_table(PG_FUNCTION_ARGS)
+{
+	return call_without_internal_context(model_summary_table_impl, fcinfo);
 }
 
 Datum

@@ -979,14 +979,14 @@ robust_meat_settings(bytea *meat, RobustSe *se, RobustWeight *weight,
 /* ---------------------------------------------------------------- */
 
 static void
-append_score_call(StringInfo sql, char **columns, int ncolumns,
-				  const char *weight)
+append_score_call(StringInfo sql, const TableRef *t, char **columns,
+				  int ncolumns, const char *weight)
 {
 	appendStringInfoString(sql, "survey_reg.scores($1, ARRAY[");
-	append_float8_columns(sql, columns, ncolumns, false);
+	append_float8_columns(sql, t, columns, ncolumns, false);
 	appendStringInfoString(sql, "]::pg_catalog.float8[]");
 	if (weight)
-		appendStringInfo(sql, ", (%s)::pg_catalog.float8", quote_identifier(weight));
+		appendStringInfo(sql, ", %s", column_float8_expr(t, weight));
 	appendStringInfoChar(sql, ')');
 }
 
@@ -1018,7 +1018,7 @@ robust_table_meat_sql(text *source, char **columns, int ncolumns,
 	if (o->se != ROBUST_CLUSTER && o->se != ROBUST_DESIGN)
 	{
 		appendStringInfoString(&sql, "SELECT survey_reg.meat($1, ");
-		append_score_call(&sql, columns, ncolumns, o->weight_col);
+		append_score_call(&sql, &t, columns, ncolumns, o->weight_col);
 		appendStringInfo(&sql, "), false, false FROM %s", rel);
 	}
 	else if (cl)
@@ -1032,14 +1032,14 @@ robust_table_meat_sql(text *source, char **columns, int ncolumns,
 						 o->se == ROBUST_CLUSTER ? " AND u IS NOT NULL" : "",
 						 st ? psprintf("(%s)::pg_catalog.text", st) : "NULL::pg_catalog.text",
 						 st ? psprintf("(%s) IS NULL", st) : "false", cl);
-		append_score_call(&sql, columns, ncolumns, o->weight_col);
+		append_score_call(&sql, &t, columns, ncolumns, o->weight_col);
 		appendStringInfo(&sql, ") AS u FROM %s GROUP BY %s%s%s) q",
 						 rel, st ? st : "", st ? ", " : "", cl);
 	}
 	else
 	{
 		appendStringInfoString(&sql, "SELECT survey_reg.meat($1, ");
-		append_score_call(&sql, columns, ncolumns, o->weight_col);
+		append_score_call(&sql, &t, columns, ncolumns, o->weight_col);
 		if (st)
 			appendStringInfo(&sql, ", (%s)::pg_catalog.text), false, "
 							 "coalesce(pg_catalog.bool_or((%s) IS NULL), false) FROM %s",

@@ -87,10 +87,29 @@ extern void check_column(const TableRef *t, char *column);
 /* ERROR unless 1..MOMENTS_MAX_K distinct columns that the relation has */
 extern void check_columns(const TableRef *t, char **columns, int ncolumns);
 
-/* table_api.c: quoted columns cast to float8 for SQL text, comma-separated */
+/*
+ * table_api.c: the SQL expression reading a checked column as float8,
+ * "(col)::pg_catalog.float8", or "(col)::pg_catalog.int4::pg_catalog.float8"
+ * for boolean (0/1); ERROR 42804 naming the column and its type for any
+ * other type (text, money, arrays, ...).  Every generated query reads its
+ * columns through this.
+ */
+extern char *column_float8_expr(const TableRef *t, const char *column);
+
+/*
+ * table_api.c: fn(fcinfo), an error rethrown without the context entries
+ * that quote survey_reg's internal queries (the SQL-callable table-name
+ * functions go through this)
+ */
+extern Datum call_without_internal_context(PGFunction fn, FunctionCallInfo fcinfo);
+
+/* table_api.c: "ARRAY['a', 'b']" from "a, b", for hints */
+extern char *names_array_hint(const char *list);
+
+/* table_api.c: column_float8_expr of each column, comma-separated */
 struct StringInfoData;
-extern void append_float8_columns(struct StringInfoData *sql, char **columns,
-								  int ncolumns, bool comma);
+extern void append_float8_columns(struct StringInfoData *sql, const TableRef *t,
+								  char **columns, int ncolumns, bool comma);
 
 /*
  * table_api.c: one scan of a relation with the caller's privileges,

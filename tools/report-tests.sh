@@ -9,6 +9,12 @@
 #      is scheduled every minute and pg_cron must insert a report row
 #      (bounded wait); the row's HTML is rendered and checked like the demo's,
 #      and the BI view is read.
+#   3. Layout (issue 14), on both reports: row labels on one line with their
+#      row numbers, captions on at most two lines and as wide as the table
+#      or 500 px, "(N = ...)" unbroken, the N row's numbers aligned with
+#      their column, every table inside its section; read from the element
+#      boxes and from a full-page screenshot.  Negative control: each
+#      report with the layout fixes undone (--degrade) must fail them.
 #
 # Needs its own throwaway cluster, because pg_cron must be in
 # shared_preload_libraries: run it after tools/in-cluster-tests.sh, not
@@ -65,6 +71,14 @@ python3 tools/report_render_check.py "$work/demo/out/survey_report.html" --bars 
 	--tables table-descriptives:12,table-reliability:3,table-regression:17,table-correlations:11 \
 	|| rc=1
 count $rc
+# negative control: the same report with the layout fixes undone (issue 14)
+# must fail the layout checks that the old layout failed here
+echo "== Chromium: negative control, the demo's report with the old layout"
+rc=0
+python3 tools/report_render_check.py "$work/demo/out/survey_report.html" --bars 5 \
+	--tables table-descriptives:12,table-reliability:3,table-regression:17,table-correlations:11 \
+	--degrade --expect-layout-failures "caption lines,caption width,N row" || rc=1
+count $rc
 
 echo "== pg_cron: waiting for the job's row"
 rows=0
@@ -105,8 +119,15 @@ if [ "$rows" -gt 0 ]; then
 		--tables table-descriptives:11,table-reliability:3,table-regression:17,table-correlations:11 \
 		|| rc=1
 	count $rc
+	echo "== Chromium: negative control, pg_cron's English report with the old layout"
+	rc=0
+	python3 tools/report_render_check.py "$work/cron_report.html" --bars 5 \
+		--tables table-descriptives:11,table-reliability:3,table-regression:17,table-correlations:11 \
+		--degrade --expect-layout-failures "label,width,caption width,N =,N row" || rc=1
+	count $rc
 else
 	count 1 # no row: the rendering of pg_cron's report could not be checked
+	count 1 # nor its negative control
 fi
 
 echo "report tests: $passed passed, $failed failed"

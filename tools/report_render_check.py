@@ -18,8 +18,18 @@ Two renderings of the same file:
    a horizontal scan just above the baseline crosses exactly as many runs
    of bar colour as there are bars, and the first table's top and bottom
    rules are drawn across its width.
+3. Layout (issue 14; the first rendering's boxes and text ranges, and a
+   full-page screenshot): every row label of up to 30 characters on one
+   line, a row number on the line of its label, every table inside its
+   section, captions on at most two lines and, when wrapped, as wide as the
+   table or 500 px, "(N = 1178)" on one line, the N row's numbers aligned
+   with the numbers above them; from the pixels, the text lines of each
+   caption and of each row label's cell.  --degrade undoes the layout
+   fixes first and --expect-layout-failures turns the run into their
+   negative control.
 
 Usage: report_render_check.py REPORT.html --bars N --tables id[:rows],...
+       [--degrade --expect-layout-failures KIND,...]
 Exit status 0 when every check passes; the measured numbers are printed.
 """
 import argparse
@@ -61,8 +71,80 @@ MEASURE = r"""
       b.gridTop = t.rows.length ? t.rows[0].getBoundingClientRect().top + scrollY : b.y;
       b.minRowH = Math.min.apply(null, Array.prototype.map.call(t.rows, function (r) {
         return r.getBoundingClientRect().height; }));
+      var cap = t.caption ? (t.caption.querySelector('.cap') || t.caption) : null;
+      b.sectionW = t.parentElement ? t.parentElement.clientWidth : 0;
+      b.capBox = cap ? box(cap) : null;
+      b.capLines = cap ? lines(rangeOf(cap)) : 0;
+      b.capNSplit = cap ? nSplit(cap) : null;
+      b.stubs = [];
+      Array.prototype.forEach.call(t.tBodies, function (tb) {
+        Array.prototype.forEach.call(tb.rows, function (r) {
+          var th = r.querySelector('th.stub');
+          if (!th || r.cells.length < 2) return;
+          var text = th.textContent.replace(/\u00a0/g, ' ');
+          var s = {text: text, lines: lines(rangeOf(th)), box: box(th), row: box(r), apart: false};
+          var m = /^([0-9]+\.)\s/.exec(text);
+          if (m && th.firstChild && th.firstChild.nodeType === 3) {
+            var a = document.createRange(), z = document.createRange();
+            a.setStart(th.firstChild, 0); a.setEnd(th.firstChild, m[1].length);
+            z.setStart(th.firstChild, m[0].length); z.setEnd(th.firstChild, m[0].length + 1);
+            s.apart = Math.abs(a.getBoundingClientRect().top - z.getBoundingClientRect().top) > 2;
+          }
+          b.stubs.push(s);
+        });
+      });
+      // the right edge of each cell's number (its first text, the stars'
+      // span left out), per column, for the N row and the other rows
+      b.nAlign = [];
+      Array.prototype.forEach.call(t.querySelectorAll('tr.n'), function (r) {
+        Array.prototype.forEach.call(r.cells, function (c, j) {
+          if (c.tagName !== 'TD' || !numberEdge(c)) return;
+          var others = [];
+          Array.prototype.forEach.call(t.tBodies[0].rows, function (o) {
+            if (o === r || o.className === 'n' || o.className === 'block' || !o.cells[j]) return;
+            var e = numberEdge(o.cells[j]);
+            if (e !== null && /^[-−]?[0-9.,]+$/.test(o.cells[j].firstChild.textContent.trim())) others.push(e);
+          });
+          if (others.length) b.nAlign.push({col: j, n: numberEdge(c), others: others});
+        });
+      });
       return b; })
   };
+  function rangeOf(e) { var r = document.createRange(); r.selectNodeContents(e); return r; }
+  function lines(r) {
+    var tops = [];
+    Array.prototype.forEach.call(r.getClientRects(), function (x) {
+      if (x.width < 0.5) return;
+      if (!tops.some(function (t) { return Math.abs(t - x.top) <= 2; })) tops.push(x.top);
+    });
+    return tops.length;
+  }
+  function numberEdge(c) {
+    var n = c.firstChild;
+    if (!n || n.nodeType !== 3 || !/[0-9]/.test(n.textContent)) return null;
+    var r = document.createRange(); r.selectNodeContents(n);
+    return r.getBoundingClientRect().right;
+  }
+  // "(N = 1178)" / "N=1178" in a caption: whether it is split over lines
+  function nSplit(cap) {
+    var w = document.createTreeWalker(cap, NodeFilter.SHOW_TEXT), all = '', nodes = [], n;
+    while ((n = w.nextNode())) { nodes.push([n, all.length]); all += n.textContent; }
+    var m = /\(?N\s?=\s?[0-9][0-9.,]*/.exec(all.replace(/\u00a0/g, ' '));
+    if (!m) return null;
+    var r = document.createRange(), i;
+    function at(pos, end) {
+      for (i = 0; i < nodes.length; i++) {
+        var len = nodes[i][0].textContent.length;
+        if (pos >= nodes[i][1] && (pos < nodes[i][1] + len || (end && pos <= nodes[i][1] + len)))
+          return [nodes[i][0], pos - nodes[i][1]];
+      }
+      return null;
+    }
+    var a = at(m.index, false), z = at(m.index + m[0].length, true);
+    if (!a || !z) return null;
+    r.setStart(a[0], a[1]); r.setEnd(z[0], z[1]);
+    return {text: m[0], lines: lines(r)};
+  }
   var p = document.createElement('pre');
   p.id = 'survey-reg-measure';
   p.textContent = JSON.stringify(out);
@@ -147,6 +229,146 @@ def read_png(path):
     return width, height, rows, bpp
 
 
+# ---------------------------------------------------------------- layout
+# Issue 14: the report without labels (README's pg_cron example, English)
+# must look as good as the labelled demo: a row label never wraps away
+# from its row number or onto more lines than its row needs (labels up to
+# LABEL_NOWRAP characters on one line), a caption on at most two lines at
+# 1200 px and, when it wraps, as wide as its table or 500 px (whichever is
+# wider), "(N = 1178)" never split,
+# and the N row's numbers right-aligned with the numbers above them (not
+# with their stars).
+
+LABEL_NOWRAP = 30
+CAPTION_WRAP_PX = 500   # a caption wraps no narrower than this (36em is 576 px)
+LAYOUT_KINDS = ("label", "width", "caption lines", "caption width", "N =", "N row")
+
+
+def kind_check(kind, cond, what):
+    check(cond, "[%s] %s" % (kind, what))
+
+
+def layout_checks(box):
+    for t in box["tables"]:
+        tid = t["id"]
+        short = [s for s in t["stubs"] if len(s["text"]) <= LABEL_NOWRAP]
+        wrapped = [s["text"] for s in short if s["lines"] > 1]
+        apart = [s["text"] for s in t["stubs"] if s["apart"]]
+        print("table %-20s row labels: %d, wrapped (<= %d chars): %d, number apart from label: %d"
+              % (tid, len(t["stubs"]), LABEL_NOWRAP, len(wrapped), len(apart)))
+        kind_check("label", not wrapped and not apart,
+                   "table %s: no row label wraps (%d of %d wrapped%s; %d numbers apart from their label)"
+                   % (tid, len(wrapped), len(short),
+                      (": " + ", ".join(repr(w) for w in wrapped[:3])) if wrapped else "", len(apart)))
+        kind_check("width", t["w"] <= t["sectionW"] + 0.5,
+                   "table %s: fits its section without scrolling (%.0f of %.0f px)"
+                   % (tid, t["w"], t["sectionW"]))
+        if t["capBox"]:
+            print("table %-20s caption: %d line(s), %.0f px wide, table %.0f px"
+                  % (tid, t["capLines"], t["capBox"]["w"], t["w"]))
+            kind_check("caption lines", t["capLines"] <= 2,
+                       "table %s: caption on at most two lines (%d)" % (tid, t["capLines"]))
+            need = max(t["w"], CAPTION_WRAP_PX)
+            kind_check("caption width", t["capLines"] <= 1 or t["capBox"]["w"] >= need - 1,
+                       "table %s: a wrapped caption is as wide as its table or %d px, whichever is wider (%.0f of %.0f px)"
+                       % (tid, CAPTION_WRAP_PX, t["capBox"]["w"], need))
+        if t["capNSplit"]:
+            kind_check("N =", t["capNSplit"]["lines"] == 1,
+                       "table %s: %r in the caption on one line (%d)"
+                       % (tid, t["capNSplit"]["text"], t["capNSplit"]["lines"]))
+        for a in t["nAlign"]:
+            worst = max(abs(a["n"] - o) for o in a["others"])
+            print("table %-20s N row, column %d: number's right edge %.1f px, the column's %s"
+                  % (tid, a["col"], a["n"], ", ".join("%.1f" % o for o in sorted(set(a["others"])))))
+            kind_check("N row", worst <= 1.0,
+                       "table %s: the N row's number right-aligned with its column %d (worst %.1f px off)"
+                       % (tid, a["col"], worst))
+
+
+def page_checks(args, work, report_path, box):
+    """The same layout read from pixels: a full-page screenshot, and in it
+    the text lines (bands of dark pixel rows) of each caption and of each
+    row label's cell."""
+    height = int(box["doc"]["h"]) + 20
+    png = os.path.join(work, "page.png")
+    chromium(args.chromium, work, ["--window-size=%d,%d" % (args.width, height),
+                                   "--screenshot=" + png, "file://" + report_path])
+    check(os.path.exists(png), "chromium wrote a full-page PNG screenshot")
+    if not os.path.exists(png):
+        return
+    w, h, rows, bpp = read_png(png)
+
+    def bands(x0, x1, y0, y1):
+        """runs of pixel rows holding text (any pixel darker than 140)"""
+        x0, x1 = max(0, int(x0)), min(w, int(x1))
+        y0, y1 = max(0, int(y0)), min(h, int(y1))
+        n, inside = 0, False
+        for y in range(y0, y1):
+            line = rows[y]
+            ink = any(max(line[x * bpp:x * bpp + 3]) < 140 for x in range(x0, x1))
+            if ink and not inside:
+                n += 1
+            inside = ink
+        return n
+
+    for t in box["tables"]:
+        tid = t["id"]
+        if t["capBox"]:
+            c = t["capBox"]
+            n = bands(c["x"], c["x"] + c["w"], c["y"], c["y"] + c["h"])
+            kind_check("caption lines", n <= 2,
+                       "screenshot: table %s's caption shows %d line(s) of text" % (tid, n))
+        multi = []
+        for s in t["stubs"]:
+            if len(s["text"]) > LABEL_NOWRAP:
+                continue
+            b = s["box"]
+            # inside the cell's padding, away from the row rules
+            n = bands(b["x"] + 2, b["x"] + b["w"] - 2, b["y"] + 2, b["y"] + b["h"] - 2)
+            if n > 1:
+                multi.append((s["text"], n))
+        kind_check("label", not multi,
+                   "screenshot: table %s's row labels each on one line of text (%d on more%s)"
+                   % (tid, len(multi), (": " + ", ".join("%r %d" % m for m in multi[:3])) if multi else ""))
+
+
+def degrade(doc):
+    """The report as it was before the layout fixes (negative control):
+    the old cell padding, stub and caption CSS, a plain space after a row
+    number, no empty stars span in the N row."""
+    doc = doc.replace("table.pub th,table.pub td{padding:.2em .55em;",
+                      "table.pub th,table.pub td{padding:.2em .7em;")
+    doc = doc.replace("table.pub th.stub{text-align:left;font-weight:normal;white-space:nowrap}",
+                      "table.pub th.stub{text-align:left;font-weight:normal}")
+    doc = re.sub(r"table\.pub caption\{contain:[^}]*\}\n?", "", doc)
+    doc = re.sub(r"table\.pub caption \.cap\{[^}]*\}\n?", "", doc)
+    doc = re.sub(r"\bN&nbsp;=&nbsp;", "N = ", doc)
+    doc = re.sub(r'(<th class="stub[^"]*" scope="row">[0-9]+\.)&nbsp;', r"\1 ", doc)
+    doc = re.sub(r'(<tr class="n">.*?</tr>)',
+                 lambda m: m.group(1).replace('<span class="st"></span>', ""), doc)
+    return doc
+
+
+def negative_control_verdict(kinds):
+    """0 when each of these layout check kinds failed at least once."""
+    ok = True
+    unknown = [k for k in kinds if k not in LAYOUT_KINDS]
+    if unknown:
+        print("negative control: unknown check kind(s) %s" % ", ".join(unknown))
+        ok = False
+    for kind in LAYOUT_KINDS:
+        if kind not in kinds:
+            continue
+        n = sum(1 for f in failures if f.startswith("[%s]" % kind))
+        print("negative control: %-14s checks failed %d time(s)%s"
+              % (kind, n, "" if n else "   <- the checks did not catch it"))
+        ok = ok and n > 0
+    failures.clear()
+    if not ok:
+        failures.append("negative control")
+    return 0 if ok else 1
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("report")
@@ -155,6 +377,14 @@ def main():
                     help="comma-separated table ids, each optionally :rows")
     ap.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     ap.add_argument("--width", type=int, default=1200)
+    ap.add_argument("--degrade", action="store_true",
+                    help="negative control: undo the report's layout fixes "
+                         "(label and caption CSS, the row number's no-break "
+                         "space, the N row's empty stars span) before rendering")
+    ap.add_argument("--expect-layout-failures", nargs="?", const=",".join(LAYOUT_KINDS),
+                    metavar="KIND,...",
+                    help="negative control: exit 0 only when each of these layout "
+                         "check kinds (default all: %s) fails somewhere" % ", ".join(LAYOUT_KINDS))
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="survey-reg-render-")
@@ -163,6 +393,13 @@ def main():
             doc = f.read()
         check("</body>" in doc and "<script" not in doc.lower(),
               "the report is a whole HTML document without scripts")
+        if args.degrade:
+            doc = degrade(doc)
+            report_path = os.path.join(work, "degraded.html")
+            with open(report_path, "w", encoding="utf-8") as f:
+                f.write(doc)
+        else:
+            report_path = os.path.abspath(args.report)
         measuring = os.path.join(work, "measure.html")
         with open(measuring, "w", encoding="utf-8") as f:
             f.write(doc.replace("</body>", MEASURE + "</body>", 1))
@@ -228,6 +465,7 @@ def main():
                   "table %s fits the page width" % tid)
         ys = [t["y"] for t in box["tables"]]
         check(ys == sorted(ys), "tables follow one another down the page")
+        layout_checks(box)
 
         # 2. pixels
         if not svgs or not bars:
@@ -235,7 +473,7 @@ def main():
         height = int(svgs[0]["y"] + svgs[0]["h"] + 40)
         png = os.path.join(work, "report.png")
         chromium(args.chromium, work, ["--window-size=%d,%d" % (args.width, height),
-                                       "--screenshot=" + png, "file://" + os.path.abspath(args.report)])
+                                       "--screenshot=" + png, "file://" + report_path])
         check(os.path.exists(png), "chromium wrote a PNG screenshot")
         if not os.path.exists(png):
             return 1
@@ -293,6 +531,9 @@ def main():
                            for yy in range(y - 2, y + 2) if 0 <= yy < h)
                 check(dark >= 0.95 * (tx1 - tx0), "table %s: the %s rule is drawn (%d of %d px)"
                       % (first["id"], name, dark, tx1 - tx0))
+        page_checks(args, work, report_path, box)
+        if args.expect_layout_failures:
+            return negative_control_verdict(args.expect_layout_failures.split(","))
         return 1 if failures else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -14,6 +14,15 @@ CREATE OR REPLACE FUNCTION survey_reg._check_column(rel regclass, col text)
 RETURNS void
 AS 'MODULE_PATHNAME', 'check_column_sql' LANGUAGE C STABLE PARALLEL SAFE;
 
+-- issue 14: _float8_column, the one check of a column's type (numbers;
+-- boolean as 0/1), used by frequencies (src/sql/50_report.sql)
+-- The SQL expression that reads a column as float8 ("(col)::float8"; a
+-- boolean as 0/1), after _check_column's checks; 42804 naming the column
+-- and its type for any other type (table_api.c, column_float8_expr).
+CREATE FUNCTION survey_reg._float8_column(rel regclass, col text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'float8_column_sql' LANGUAGE C STABLE PARALLEL SAFE;
+
 -- issue 19: frequencies() reads a reloaded table's rows (locks, then a
 -- fresh snapshot: VOLATILE), joins value labels in one grouping (was
 -- quadratic) and rejects label keys that mean the same number
@@ -81,6 +90,8 @@ BEGIN
 	-- statements do; hence VOLATILE: a STABLE function reads the caller's
 	-- snapshot, from before the wait).
 	EXECUTE format('SELECT FROM %s LIMIT 0', relname);
+	-- the name again: a DROP + CREATE waited for made a new relation
+	rel := relname::pg_catalog.regclass;
 
 	-- one scan: the weighted count of every distinct value (NULL, NaN and
 	-- infinite values are missing), and the first invalid weight if any
@@ -88,12 +99,12 @@ BEGIN
 		SELECT array_agg(g.v ORDER BY g.v), array_agg(g.n ORDER BY g.v), min(g.bad)
 		FROM (SELECT r.v, sum(r.w) AS n,
 				min(r.w) FILTER (WHERE r.w < 0 OR r.w IN ('Infinity', '-Infinity', 'NaN')) AS bad
-			FROM (SELECT (%I)::pg_catalog.float8 AS v, %s AS w FROM %s) r
+			FROM (SELECT %s AS v, %s AS w FROM %s) r
 			WHERE r.w IS NOT NULL AND r.w <> 0
 			GROUP BY r.v) g$q$,
-		variable,
+		survey_reg._float8_column(rel, variable),
 		CASE WHEN weight IS NULL THEN '1::pg_catalog.float8'
-			ELSE format('(%I)::pg_catalog.float8', weight) END,
+			ELSE survey_reg._float8_column(rel, weight) END,
 		relname)
 	INTO vals, counts, bad_weight;
 	IF bad_weight IS NOT NULL THEN
@@ -320,9 +331,14 @@ BEGIN
 		|| 'section{margin:2em 0;overflow-x:auto}' || E'\n'
 		|| 'table.pub{border-collapse:collapse;border-top:2px solid #222;border-bottom:2px solid #222;font-variant-numeric:tabular-nums;margin:.4em 0}' || E'\n'
 		|| 'table.pub caption{caption-side:top;text-align:left;padding:0 0 .5em 0}' || E'\n'
-		|| 'table.pub th,table.pub td{padding:.2em .7em;vertical-align:top}' || E'\n'
+		|| 'table.pub th,table.pub td{padding:.2em .55em;vertical-align:top}' || E'\n'
 		|| 'table.pub thead th{border-bottom:1px solid #222;font-weight:normal;font-style:italic}' || E'\n'
-		|| 'table.pub th.stub{text-align:left;font-weight:normal}' || E'\n'
+		|| 'table.pub th.stub{text-align:left;font-weight:normal;white-space:nowrap}' || E'\n'
+		|| 'table.pub th.stub.wrap{white-space:normal;min-width:14em}' || E'\n'
+		-- a caption as wide as its table or 36em, whichever is wider (at
+		-- most the page): contain keeps it from widening the table
+		|| 'table.pub caption{contain:inline-size}' || E'\n'
+		|| 'table.pub caption .cap{display:block;width:max-content;max-width:min(max(36em,100%),calc(100vw - 2em))}' || E'\n'
 		|| 'table.pub .r{text-align:right;white-space:nowrap}' || E'\n'
 		|| 'table.pub .l{text-align:left}' || E'\n'
 		|| 'table.pub tr.block th{text-align:left;font-weight:bold;padding-top:.6em}' || E'\n'
@@ -356,6 +372,108 @@ BEGIN
 	doc := doc || '<section id="correlations">' || E'\n'
 		|| survey_reg._html_table(t_cor, tab || ' ' || tno || '.', 'table-correlations') || '</section>' || E'\n';
 	RETURN doc || E'</body>\n</html>\n';
+END
+$$;
+
+-- issue 14, deliverable 5: the report's tables keep a row number with its
+-- label and short labels unwrapped, and captions as wide as the table or
+-- 36em ("N = ..." on one line); _report carries the CSS
+CREATE OR REPLACE FUNCTION survey_reg._html_table(t jsonb, prefix text DEFAULT NULL,
+	id text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rws jsonb := coalesce(t->'rows', '[]');
+	nrows int := jsonb_array_length(coalesce(t->'rows', '[]'));
+	talign text := coalesce(t->>'align', '');
+	ncols int := 0;
+	starcol bool[];
+	r jsonb;
+	k text;
+	a text;
+	c text[];
+	parts text[];
+	cell text;
+	caption text := '';
+	notes text := '';
+	head text := '';
+	body text := '';
+	tr text;
+	seen_header bool := false;
+BEGIN
+	FOR i IN 0 .. nrows - 1 LOOP
+		ncols := greatest(ncols, jsonb_array_length(coalesce(rws->i->'cells', '[]')));
+	END LOOP;
+	starcol := array_fill(false, ARRAY[greatest(ncols, 1)]);
+	FOR i IN 0 .. nrows - 1 LOOP
+		CONTINUE WHEN rws->i->>'kind' IN ('header', 'title', 'note', 'block');
+		c := survey_reg._cells(rws->i->'cells');
+		FOR j IN 1 .. coalesce(array_length(c, 1), 0) LOOP
+			IF survey_reg._split_stars(c[j]) IS NOT NULL THEN
+				starcol[j] := true;
+			END IF;
+		END LOOP;
+	END LOOP;
+	FOR i IN 0 .. nrows - 1 LOOP
+		r := rws->i;
+		k := r->>'kind';
+		c := survey_reg._cells(r->'cells');
+		a := coalesce(r->>'align', talign);
+		IF k = 'title' THEN
+			caption := caption || CASE WHEN caption <> '' THEN '<br>' ELSE '' END
+				|| survey_reg._html(r->>'label');
+		ELSIF k = 'note' THEN
+			notes := notes || '<p class="tnote">' || survey_reg._html(r->>'label') || '</p>' || E'\n';
+		ELSIF k = 'block' THEN
+			body := body || format('<tr class="block"><th colspan="%s" scope="rowgroup">%s</th></tr>',
+				ncols + 1, survey_reg._html(r->>'label')) || E'\n';
+		ELSE
+			-- a row number stays with its label (1.&nbsp;name); labels up
+			-- to 30 characters do not wrap (CSS), longer ones may
+			tr := format('<th class="%s" scope="%s">%s</th>',
+				CASE WHEN length(r->>'label') > 30 THEN 'stub wrap' ELSE 'stub' END,
+				CASE WHEN k = 'header' THEN 'col' ELSE 'row' END,
+				regexp_replace(survey_reg._html(r->>'label'), '^([0-9]+\.) ', '\1&nbsp;'));
+			FOR j IN 1 .. ncols LOOP
+				cell := coalesce(c[j], '');
+				IF k = 'header' THEN
+					tr := tr || format('<th class="%s" scope="col">%s</th>',
+						CASE WHEN substr(a, j, 1) = 'l' THEN 'l' ELSE 'r' END, survey_reg._html(cell));
+				ELSE
+					parts := survey_reg._split_stars(cell);
+					IF substr(a, j, 1) = 'l' THEN
+						cell := survey_reg._html(cell);
+					ELSIF starcol[j] AND cell <> '' THEN
+						cell := survey_reg._html(coalesce(parts[1], cell))
+							|| '<span class="st">' || coalesce(parts[2], '') || '</span>';
+					ELSE
+						cell := survey_reg._html(cell);
+					END IF;
+					tr := tr || format('<td class="%s">%s</td>',
+						CASE WHEN substr(a, j, 1) = 'l' THEN 'l' ELSE 'r' END, cell);
+				END IF;
+			END LOOP;
+			IF k = 'header' AND NOT seen_header THEN
+				head := '<thead><tr>' || tr || '</tr></thead>' || E'\n';
+				seen_header := true;
+			ELSE
+				body := body || format('<tr class="%s">', CASE WHEN k = 'header' THEN 'subhead' ELSE k END)
+					|| tr || '</tr>' || E'\n';
+			END IF;
+		END IF;
+	END LOOP;
+	RETURN format('<table class="pub"%s>', CASE WHEN id IS NOT NULL THEN format(' id="%s"', survey_reg._html(id)) ELSE '' END)
+		|| E'\n'
+		-- the caption's text in a span that may be wider than the table
+		-- (CSS: table.pub caption .cap), "N = 1178" kept on one line (no-
+		-- break spaces; "N=1178" has no break anyway)
+		|| CASE WHEN caption <> '' OR prefix IS NOT NULL THEN
+			'<caption><span class="cap">' || CASE WHEN prefix IS NOT NULL THEN '<b>' || survey_reg._html(prefix) || '</b> ' ELSE '' END
+			|| regexp_replace(caption, '\mN = ([0-9])', 'N&nbsp;=&nbsp;\1', 'g')
+			|| '</span></caption>' || E'\n' ELSE '' END
+		|| head || '<tbody>' || E'\n' || body || '</tbody></table>' || E'\n' || notes;
 END
 $$;
 
