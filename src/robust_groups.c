@@ -3,26 +3,36 @@
  * column) in one scan of the table.
  *
  * A cluster's (or PSU's) score is s_g = X_g'W_g y_g - X_g'W_g X_g b: it
- * needs only the cluster's sums of weights, cross-products and products
- * with y, which its moments state holds (nearly exactly, in double-double).
- * So one grouped scan, GROUP BY stratum, cluster with a moments state per
- * group, gives everything: the merge of the groups' states is the table's
- * state (the fit), and each group's state gives its score once the fit is
- * known, without a second pass over the rows (robust_group_scores).
+ * needs only the cluster's sums of weights, of x and of the cross-products
+ * x x' (the dependent among the x), which its moments state holds nearly
+ * exactly.  So one grouped scan, GROUP BY stratum, cluster with a moments
+ * state per group, gives everything: the merge of the groups' states is
+ * the table's state (the fit), and each group's state gives its score once
+ * the fit is known, without a second pass over the rows
+ * (robust_group_scores, double-double).
+ *
+ * Why the moments state per group and not plain sums: plain double sums
+ * per group (1 + k + k(k+1)/2 of them, measured: 1.9 x classical instead of
+ * 2.5 x at 1M rows, 2,000 clusters) carry ~n_g eps of rounding, so the
+ * coefficients, SEs and p-values move in their last bits against the
+ * classical fit and the aggregate-level pieces (expected/robust.out tests
+ * p for equality); the state's double-double sums keep them equal.  Under
+ * a hashed GROUP BY the state is updated row by row (~170 ns at k = 11;
+ * its batch buffer would not fit the cache with thousands of groups, and
+ * is not allowed to grow there: moments_agg.c).
  *
  * Memory, with many clusters in view.  The grouped scan is PostgreSQL's
  * own HashAggregate, which keeps within work_mem * hash_mem_multiplier and
- * spills to disk beyond it (the moments state does not grow under a hashed
- * strategy: moments_agg.c); the groups it returns are kept in a tuplestore,
- * in memory up to work_mem and in a temporary file beyond; the meat holds
- * one entry per stratum.  A moments state of k variables takes
- * 8 (9k + k(k+1)) bytes plus names (k = 11: ~1.9 kB), so at the default
- * work_mem of 4 MB some 2,000 groups stay in memory and more spill; the
- * backend's memory is bounded by work_mem, not by the number of clusters
- * (bench/robust.sh measures 100,000).  No switch-over is needed: the
- * grouped path costs one scan at every cluster count, against the two
- * scans (and the same grouping) of the row-score path it replaces.  Designs
- * without a cluster column (rows as PSUs) keep the per-row path.
+ * spills to disk beyond it (a hashed group's state keeps the size it was
+ * made with, so the hash table counts it); the groups it returns are kept
+ * in a tuplestore, in memory up to work_mem and in a temporary file
+ * beyond; the meat holds one entry per stratum.  A state of k = 11 columns
+ * takes ~1.9 kB, so 100,000 clusters are ~190 MB of states, spilled rather
+ * than held: the backend's memory is bounded by work_mem, not by the
+ * number of clusters (bench/robust.sh measures 100,000), and no
+ * switch-over to two scans is needed.  Designs without a cluster column
+ * (rows as PSUs) keep the per-row path; Citus relations group the array
+ * form of the moments aggregate, which Citus can split (citus_relation.c).
  */
 #include "robust.h"
 
@@ -37,6 +47,7 @@
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
+
 #define GROUPS_PER_FETCH 1000
 
 struct RobustGroups
@@ -48,6 +59,18 @@ struct RobustGroups
 	bool		strata_null;
 	bool		weight_null;	/* a NULL probability weight */
 };
+
+/* a group's state as a moments state, or NULL without a complete row */
+static MomentsState *
+group_state(Datum d, bool isnull)
+{
+	MomentsState *m;
+
+	if (isnull)
+		return NULL;
+	m = DatumGetMomentsP(d);
+	return m->nrows > 0 ? m : NULL;
+}
 
 bool
 robust_one_scan(const RobustOptions *o)
@@ -102,9 +125,12 @@ robust_groups_scan(const char *sql, Snapshot snapshot, char **columns,
 	SPIPlanPtr	plan;
 	Portal		portal;
 	TupleDesc	desc;
+	MemoryContext per_row;
 
 	g->store = tuplestore_begin_heap(false, false, work_mem);
 	desc = CreateTemplateTupleDesc(2);
+	per_row = AllocSetContextCreate(CurrentMemoryContext, "survey_reg group",
+									ALLOCSET_DEFAULT_SIZES);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	plan = SPI_prepare(sql, 0, NULL);
@@ -124,10 +150,10 @@ robust_groups_scan(const char *sql, Snapshot snapshot, char **columns,
 		if (g->desc == NULL)
 		{
 			MemoryContext old = MemoryContextSwitchTo(outer);
+			Oid			type = TupleDescAttr(SPI_tuptable->tupdesc, 3)->atttypid;
 
 			TupleDescInitEntry(desc, 1, "stratum", TEXTOID, -1, 0);
-			TupleDescInitEntry(desc, 2, "state",
-							   TupleDescAttr(SPI_tuptable->tupdesc, 3)->atttypid, -1, 0);
+			TupleDescInitEntry(desc, 2, "state", type, -1, 0);
 			g->desc = desc;
 			MemoryContextSwitchTo(old);
 		}
@@ -136,37 +162,37 @@ robust_groups_scan(const char *sql, Snapshot snapshot, char **columns,
 			HeapTuple	tup = SPI_tuptable->vals[i];
 			TupleDesc	td = SPI_tuptable->tupdesc;
 			bool		isnull,
-						snull;
+						snull,
+						dnull;
 			Datum		values[2];
 			bool		nulls[2];
 			Datum		d;
 			MomentsState *m;
-			bool		complete;
+			MemoryContext old;
 
 			CHECK_FOR_INTERRUPTS();
+			old = MemoryContextSwitchTo(per_row);
 			values[0] = SPI_getbinval(tup, td, 1, &snull);
 			nulls[0] = snull;
-			d = SPI_getbinval(tup, td, 4, &isnull);
-			m = isnull ? NULL : DatumGetMomentsP(d);
-			complete = m != NULL && m->nrows > 0;
+			d = SPI_getbinval(tup, td, 4, &dnull);
+			m = group_state(d, dnull);
 			if (DatumGetBool(SPI_getbinval(tup, td, 2, &isnull)))
 				g->strata_null = true;
 			if (DatumGetBool(SPI_getbinval(tup, td, 3, &isnull)))
 			{
 				g->cluster_null = true;
-				if (complete)
+				if (m != NULL)
 					g->cluster_null_complete = true;
 			}
 			if (DatumGetBool(SPI_getbinval(tup, td, 5, &isnull)) && !isnull)
 				g->weight_null = true;
-			values[1] = m ? PointerGetDatum(m) : (Datum) 0;
-			nulls[1] = m == NULL;
+			values[1] = d;
+			nulls[1] = dnull;
 			/* a NULL cluster's group: the error, after the fit, says so */
 			tuplestore_putvalues(g->store, g->desc, values, nulls);
-			if (complete)
+			MemoryContextSwitchTo(outer);
+			if (m != NULL)
 			{
-				MemoryContext old = MemoryContextSwitchTo(outer);
-
 				if (total == NULL)
 				{
 					total = palloc(VARSIZE(m));
@@ -184,13 +210,15 @@ robust_groups_scan(const char *sql, Snapshot snapshot, char **columns,
 					if (r != 0)
 						moments_overflow_error();
 				}
-				MemoryContextSwitchTo(old);
 			}
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(per_row);
 		}
 		SPI_freetuptable(SPI_tuptable);
 	}
 	SPI_cursor_close(portal);
 	SPI_finish();
+	MemoryContextDelete(per_row);
 	if (total == NULL)
 		total = moments_new(ncolumns, (const char *const *) columns);
 	*groups_out = g;
@@ -252,11 +280,10 @@ robust_groups_meat(RobustGroups *g, const RobustFit *fit, int dep,
 			MemoryContextSwitchTo(per_group);
 			key = snull ? NULL : TextDatumGetCString(sd);
 			has = false;
-			if (!mnull)
 			{
-				MomentsState *m = DatumGetMomentsP(md);
+				MomentsState *m = group_state(md, mnull);
 
-				if (m->nrows > 0)
+				if (m != NULL)
 				{
 					dd		   *C = palloc(sizeof(dd) * (size_t) m->k * m->k);
 					dd		   *d = palloc(sizeof(dd) * fit->ncols);

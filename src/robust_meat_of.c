@@ -7,13 +7,16 @@
  * predictors it cost 8 x the classical fit.  Here the columns come as
  * separate float8 arguments (no array), the fit is unpacked once per query
  * (cached in fn_extra, keyed by the fit's identity), the residuals are
- * formed in double (robust_kernel_scores), and the cross-products of a
- * batch of MEAT_OF_BATCH rows are summed in plain doubles that are added to
- * the meat's double-double sums once per batch, like the moments update.
+ * formed in double (robust_kernel_scores), and the rows wait in a buffer
+ * of MEAT_OF_BATCH rows, stored by column like the moments update's: each
+ * cross-product of the batch is then one long dot product along the rows
+ * (vectorized, fixed order), added to the meat's double-double sums once
+ * per batch.
  *
- * The state is a bytea: a header, the batch's partial sums and the meat
- * (the value of survey_reg.meat, to which the final function reduces it),
- * so that partial aggregates (parallel workers) need no serialization.  A
+ * The state is a bytea: a header, the models' terms, the buffer and the
+ * meat (the value of survey_reg.meat, to which the final function reduces
+ * it); it holds all the flush needs, so that the combine and final
+ * functions (and parallel workers' partial states) need no fit.  A
  * VARIADIC "any" aggregate cannot be split by Citus (citus_relation.c), so
  * Citus relations keep the array form.
  */
@@ -30,96 +33,221 @@ PG_FUNCTION_INFO_V1(meat_of_weighted_transfn);
 PG_FUNCTION_INFO_V1(meat_of_combinefn);
 PG_FUNCTION_INFO_V1(meat_of_finalfn);
 
-#define MEAT_OF_MAGIC	0x4d4f4631	/* "MOF1" */
-#define MEAT_OF_BATCH	256			/* rows per plain-double partial sum */
+#define MEAT_OF_MAGIC	0x4d4f4632	/* "MOF2" */
+#define MEAT_OF_BATCH	64			/* rows per buffer */
 #define STACK_COLS		64
 
 typedef struct MeatOfHeader
 {
 	int32		vl_len_;
 	int32		magic;
-	int32		pending;		/* units in the partial sums */
+	int32		pending;		/* rows in the buffer */
 	int32		q;
 	int32		nblock;
-	int32		finite;			/* every pending score finite */
-	double		units;			/* pending units */
-	double		nonnull;		/* pending units with a complete row */
-	/* double sum[q], cross[nblock]; then the meat */
+	int32		ncols;
+	int32		nmodels;
+	int32		finite;			/* every buffered g finite */
+	double		units;			/* units not yet in the meat */
+	double		nonnull;		/* of which with a complete row */
+	/*
+	 * int32 p[nmodels], col[q] (MAXALIGN'ed); double xs[(ncols + 1) * B],
+	 * g[nmodels * B]; the meat
+	 */
 } MeatOfHeader;
 
 #define MEAT_OF_HEADER	MAXALIGN(sizeof(MeatOfHeader))
 
-static double *
-mo_sum(MeatOfHeader *h)
+static int32 *
+mo_p(MeatOfHeader *h)
 {
-	return (double *) ((char *) h + MEAT_OF_HEADER);
+	return (int32 *) ((char *) h + MEAT_OF_HEADER);
+}
+
+static Size
+mo_terms_size(int nmodels, int q)
+{
+	return MAXALIGN(sizeof(int32) * ((Size) nmodels + q));
+}
+
+static double *
+mo_xs(MeatOfHeader *h)
+{
+	return (double *) ((char *) h + MEAT_OF_HEADER + mo_terms_size(h->nmodels, h->q));
+}
+
+static double *
+mo_g(MeatOfHeader *h)
+{
+	return mo_xs(h) + (Size) (h->ncols + 1) * MEAT_OF_BATCH;
+}
+
+static Size
+mo_fixed_size(int nmodels, int q, int ncols)
+{
+	return MEAT_OF_HEADER + mo_terms_size(nmodels, q)
+		+ sizeof(double) * MEAT_OF_BATCH * ((Size) ncols + 1 + nmodels);
 }
 
 static bytea *
 mo_meat(MeatOfHeader *h)
 {
-	return (bytea *) ((char *) h + MEAT_OF_HEADER
-					  + sizeof(double) * ((Size) h->q + h->nblock));
+	return (bytea *) ((char *) h + mo_fixed_size(h->nmodels, h->q, h->ncols));
 }
 
-/* a state read from an argument, checked (errors if malformed) */
+static void
+mo_bad(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid meat_of state")));
+}
+
+/* a state read from an argument (a copy, ours), checked */
 static MeatOfHeader *
 mo_check(bytea *b)
 {
 	MeatOfHeader *h = (MeatOfHeader *) b;
-	int			q,
-				nblock;
 	Size		size = VARSIZE(b);
+	int32	   *p,
+			   *col;
+	long long	q = 0,
+				nblock = 0;
+	int			mq,
+				mnblock,
+				j;
 
-	if ((uintptr_t) b % MAXIMUM_ALIGNOF != 0)
+	if (size < MEAT_OF_HEADER || h->magic != MEAT_OF_MAGIC
+		|| h->nmodels < 1 || h->nmodels > MOMENTS_MAX_K
+		|| h->ncols < 1 || h->ncols > MOMENTS_MAX_K
+		|| h->q < 0 || h->q > ROBUST_MAX_BLOCK
+		|| h->pending < 0 || h->pending > MEAT_OF_BATCH
+		|| !(h->units >= 0) || !(h->nonnull >= 0))
+		mo_bad();
+	if (size < mo_fixed_size(h->nmodels, h->q, h->ncols) + VARHDRSZ)
+		mo_bad();
+	p = mo_p(h);
+	col = p + h->nmodels;
+	for (j = 0; j < h->nmodels; j++)
 	{
-		bytea	   *copy = palloc(size);
-
-		memcpy(copy, b, size);
-		h = (MeatOfHeader *) copy;
+		if (p[j] < 0 || p[j] > h->ncols)
+			mo_bad();
+		q += p[j];
+		nblock += (long long) p[j] * (p[j] + 1) / 2;
 	}
-	if (size < MEAT_OF_HEADER + VARHDRSZ || h->magic != MEAT_OF_MAGIC
-		|| h->q < 0 || h->nblock < 0 || h->nblock > ROBUST_MAX_BLOCK
-		|| h->q > ROBUST_MAX_BLOCK || h->pending < 0
-		|| size < MEAT_OF_HEADER + sizeof(double) * ((Size) h->q + h->nblock) + VARHDRSZ)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid meat_of state")));
-	if (VARSIZE(mo_meat(h)) != size - ((char *) mo_meat(h) - (char *) h))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid meat_of state")));
-	robust_meat_checked(mo_meat(h), &q, &nblock);
 	if (q != h->q || nblock != h->nblock)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid meat_of state")));
+		mo_bad();
+	for (j = 0; j < h->q; j++)
+		if (col[j] < -1 || col[j] >= h->ncols)
+			mo_bad();
+	if (VARSIZE(mo_meat(h)) != size - mo_fixed_size(h->nmodels, h->q, h->ncols))
+		mo_bad();
+	robust_meat_checked(mo_meat(h), &mq, &mnblock);
+	if (mq != h->q || mnblock != h->nblock)
+		mo_bad();
 	return h;
 }
 
-/* the partial sums into the meat */
-static void
-mo_fold(MeatOfHeader *h)
+/* sum of a[r] b[r]: four lanes in a fixed order (vectorizes, no -ffast-math) */
+typedef double v2d __attribute__((vector_size(16)));
+
+static double
+dot(const double *a, const double *b, int n)
 {
-	double	   *sum = mo_sum(h);
+	v2d			s0 = {0.0, 0.0},
+				s1 = {0.0, 0.0};
+	double		s;
+	int			r = 0;
+
+	for (; r + 4 <= n; r += 4)
+	{
+		v2d			a0,
+					a1,
+					b0,
+					b1;
+
+		memcpy(&a0, a + r, sizeof(v2d));
+		memcpy(&a1, a + r + 2, sizeof(v2d));
+		memcpy(&b0, b + r, sizeof(v2d));
+		memcpy(&b1, b + r + 2, sizeof(v2d));
+		s0 += a0 * b0;
+		s1 += a1 * b1;
+	}
+	s = (s0[0] + s1[0]) + (s0[1] + s1[1]);
+	for (; r < n; r++)
+		s += a[r] * b[r];
+	return s;
+}
+
+/* the buffered rows and counts into the meat */
+static void
+mo_flush(MeatOfHeader *h)
+{
+	int			n = h->pending;
+	int32	   *p = mo_p(h);
+	int32	   *col = p + h->nmodels;
+	double	   *xs = mo_xs(h);
+	double	   *g = mo_g(h);
+	double	   *sum,
+			   *cross,
+			   *U;
+	int			j,
+				o = 0,
+				kk = 0,
+				maxp = 0;
 
 	if (h->units == 0)
 		return;
-	robust_meat_add_batch(mo_meat(h), h->units, h->nonnull, sum, sum + h->q,
+	for (j = 0; j < h->nmodels; j++)
+		maxp = Max(maxp, p[j]);
+	sum = palloc(sizeof(double) * ((Size) h->q + h->nblock + 1));
+	cross = sum + h->q;
+	U = palloc(sizeof(double) * MEAT_OF_BATCH * (Size) (maxp > 0 ? maxp : 1));
+	for (j = 0; j < h->nmodels; j++)
+	{
+		const double *gj = g + (Size) j * MEAT_OF_BATCH;
+		int			s,
+					t,
+					r;
+
+		/* U[t][r]: the score of term t in row r, as x~ (e f) */
+		for (t = 0; t < p[j]; t++)
+		{
+			const double *x = xs + (Size) (col[o + t] + 1) * MEAT_OF_BATCH;
+			double	   *u = U + (Size) t * MEAT_OF_BATCH;
+
+			for (r = 0; r < n; r++)
+				u[r] = x[r] * gj[r];
+		}
+		for (s = 0; s < p[j]; s++)
+		{
+			const double *us = U + (Size) s * MEAT_OF_BATCH;
+			double		acc = 0.0;
+
+			for (r = 0; r < n; r++)
+				acc += us[r];
+			sum[o + s] = acc;
+			for (t = s; t < p[j]; t++)
+				cross[kk++] = dot(us, U + (Size) t * MEAT_OF_BATCH, n);
+		}
+		o += p[j];
+	}
+	robust_meat_add_batch(mo_meat(h), h->units, h->nonnull, sum, cross,
 						  h->finite != 0);
-	memset(sum, 0, sizeof(double) * ((Size) h->q + h->nblock));
+	pfree(sum);
+	pfree(U);
 	h->units = h->nonnull = 0;
 	h->pending = 0;
 	h->finite = 1;
 }
 
 static MeatOfHeader *
-mo_new(const RobustFitView *fv)
+mo_new(const RobustKernel *k, const RobustFitView *fv)
 {
 	bytea	   *meat = robust_meat_new_rows(fv);
-	Size		size = MEAT_OF_HEADER + sizeof(double) * ((Size) fv->q + fv->nblock)
-		+ VARSIZE(meat);
+	Size		fixed = mo_fixed_size(k->nmodels, k->q, k->ncols);
+	Size		size = fixed + VARSIZE(meat);
 	MeatOfHeader *h;
+	int32	   *p;
 
 	if (size > MaxAllocSize)
 		ereport(ERROR,
@@ -128,9 +256,14 @@ mo_new(const RobustFitView *fv)
 	h = palloc0(size);
 	SET_VARSIZE(h, size);
 	h->magic = MEAT_OF_MAGIC;
-	h->q = fv->q;
-	h->nblock = fv->nblock;
+	h->q = k->q;
+	h->nblock = k->nblock;
+	h->ncols = k->ncols;
+	h->nmodels = k->nmodels;
 	h->finite = 1;
+	p = mo_p(h);
+	memcpy(p, k->p, sizeof(int32) * k->nmodels);
+	memcpy(p + k->nmodels, k->col, sizeof(int32) * k->q);
 	memcpy(mo_meat(h), meat, VARSIZE(meat));
 	return h;
 }
@@ -199,17 +332,15 @@ meat_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 	double		w = 1.0;
 	double		row_stack[STACK_COLS],
 				xs_stack[STACK_COLS + 1],
-				u_stack[STACK_COLS * 4];
+				g_stack[STACK_COLS];
 	double	   *row,
 			   *xs,
-			   *u,
-			   *sum,
-			   *cross;
+			   *g,
+			   *bx,
+			   *bg;
 	bool		finite;
 	int			i,
-				j,
-				o,
-				kk;
+				r;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
@@ -239,7 +370,7 @@ meat_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 								   i - first_var + 1),
 						 errhint("Cast each argument to float8.")));
 		k = mo_kernel(fcinfo, fitarr, &fv);
-		h = mo_new(&fv);
+		h = mo_new(k, &fv);
 	}
 	else
 	{
@@ -248,7 +379,7 @@ meat_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 		k = mo_kernel(fcinfo, fitarr, NULL);
 		if (k->id != (((uint64) (uint32) ((double *) ARR_DATA_PTR(fitarr))[RF_ID_HI] << 32)
 					  | (uint32) ((double *) ARR_DATA_PTR(fitarr))[RF_ID_LO])
-			|| k->q != h->q)
+			|| k->q != h->q || k->ncols != h->ncols || k->nmodels != h->nmodels)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("meat_of: the fit changed within one aggregate")));
@@ -295,50 +426,25 @@ meat_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 			goto done;
 	}
 	xs = ncols + 1 <= STACK_COLS + 1 ? xs_stack : palloc(sizeof(double) * (ncols + 1));
-	u = k->q <= STACK_COLS * 4 ? u_stack : palloc(sizeof(double) * k->q);
-	finite = robust_kernel_scores(k, row, w, xs, u);
+	g = k->nmodels <= STACK_COLS ? g_stack : palloc(sizeof(double) * k->nmodels);
+	finite = robust_kernel_scores(k, row, w, xs, g);
 	if (!finite)
 		h->finite = 0;
 	h->nonnull += 1;
-	sum = mo_sum(h);
-	cross = sum + k->q;
-	for (i = 0; i < k->q; i++)
-		sum[i] += u[i];
-	/* per model, the packed upper triangle of u u' */
-	o = 0;
-	kk = 0;
-	for (j = 0; j < k->nmodels; j++)
-	{
-		int			p = k->p[j],
-					s,
-					t;
-		const double *us = u + o;
-
-		for (s = 0; s < p; s++)
-		{
-			double		a = us[s];
-			double	   *c = cross + kk - s;
-
-			for (t = s; t < p; t++)
-				c[t] = fma(a, us[t], c[t]);
-			kk += p - s;
-		}
-		o += p;
-	}
+	/* into the buffer, by column */
+	r = h->pending;
+	bx = mo_xs(h) + r;
+	for (i = 0; i <= ncols; i++)
+		bx[(Size) i * MEAT_OF_BATCH] = xs[i];
+	bg = mo_g(h) + r;
+	for (i = 0; i < k->nmodels; i++)
+		bg[(Size) i * MEAT_OF_BATCH] = g[i];
 	if (++h->pending >= MEAT_OF_BATCH)
-		mo_fold(h);
-	if (row != row_stack)
-		pfree(row);
-	if (xs != xs_stack)
-		pfree(xs);
-	if (u != u_stack)
-		pfree(u);
+		mo_flush(h);
 	PG_RETURN_BYTEA_P(h);
 
 done:
-	/* a unit without a complete row */
-	if (++h->pending >= MEAT_OF_BATCH)
-		mo_fold(h);
+	/* a unit without a complete row: counted, not buffered */
 	PG_RETURN_BYTEA_P(h);
 }
 
@@ -354,7 +460,7 @@ meat_of_weighted_transfn(PG_FUNCTION_ARGS)
 	return meat_of_common(fcinfo, 3, true);
 }
 
-/* partial states of parallel workers: fold both, merge the meats */
+/* partial states of parallel workers: flush both, merge the meats */
 Datum
 meat_of_combinefn(PG_FUNCTION_ARGS)
 {
@@ -362,18 +468,22 @@ meat_of_combinefn(PG_FUNCTION_ARGS)
 	MeatOfHeader *b = mo_check(PG_GETARG_BYTEA_P_COPY(1));
 	bytea	   *meat;
 	MeatOfHeader *r;
-	Size		size;
+	Size		fixed;
 
-	mo_fold(a);
-	mo_fold(b);
+	if (a->q != b->q || a->ncols != b->ncols || a->nmodels != b->nmodels)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("meat: cannot combine the meats of different fits")));
+	mo_flush(a);
+	mo_flush(b);
 	meat = robust_meat_merge(mo_meat(a), mo_meat(b));
 	if (meat == mo_meat(a))
 		PG_RETURN_BYTEA_P(a);
 	/* the merge added strata: a meat over rows has one, so not reached */
-	size = MEAT_OF_HEADER + sizeof(double) * ((Size) a->q + a->nblock) + VARSIZE(meat);
-	r = palloc0(size);
-	memcpy(r, a, MEAT_OF_HEADER);
-	SET_VARSIZE(r, size);
+	fixed = mo_fixed_size(a->nmodels, a->q, a->ncols);
+	r = palloc0(fixed + VARSIZE(meat));
+	memcpy(r, a, fixed);
+	SET_VARSIZE(r, fixed + VARSIZE(meat));
 	memcpy(mo_meat(r), meat, VARSIZE(meat));
 	PG_RETURN_BYTEA_P(r);
 }
@@ -384,6 +494,6 @@ meat_of_finalfn(PG_FUNCTION_ARGS)
 {
 	MeatOfHeader *h = mo_check(PG_GETARG_BYTEA_P_COPY(0));
 
-	mo_fold(h);
+	mo_flush(h);
 	PG_RETURN_BYTEA_P(mo_meat(h));
 }

@@ -950,15 +950,16 @@ robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
 }
 
 /*
- * As robust_scores, but the residual in double (FMA) rather than
- * double-double: about 20 times cheaper per row, and the scores differ by
+ * As robust_scores, but the residual in double rather than double-double:
+ * about 20 times cheaper per row, and the scores differ by
  * ~eps (|y| + sum |b x|) / |e| relative, the size of R's own rounding (lm
- * forms its residuals in double too).  Returns false when a score is not
- * finite (leverage 1, or overflow).
+ * forms its residuals in double too).  The row's score of model j is
+ * x~ g[j], x~ = xs[1 + col] (xs[0] = 1 for the intercept).  Returns false
+ * when a g is not finite (leverage 1, or overflow).
  */
 bool
 robust_kernel_scores(const RobustKernel *k, const double *row, double w,
-					 double *xs, double *u)
+					 double *xs, double *g)
 {
 	const double *b = k->b;
 	const int  *col = k->col;
@@ -970,7 +971,6 @@ robust_kernel_scores(const RobustKernel *k, const double *row, double w,
 				o = 0;
 
 	base = (k->se <= ROBUST_HC3 && k->weight == ROBUST_W_FREQUENCY) ? sqrt(w) : w;
-	/* xs[0] is 1 for the intercept (col -1), xs[1 + c] row c shifted */
 	xs[0] = 1.0;
 	for (c = 0; c < k->ncols; c++)
 		xs[1 + c] = row[c] - k->shift[c];
@@ -979,11 +979,10 @@ robust_kernel_scores(const RobustKernel *k, const double *row, double w,
 		int			p = k->p[j],
 					t;
 		double		e = xs[1],
-					f = base,
-					ef;
+					f = base;
 
 		for (t = 0; t < p; t++)
-			e = fma(-b[o + t], xs[1 + col[o + t]], e);
+			e -= b[o + t] * xs[1 + col[o + t]];
 		if (k->se == ROBUST_HC2 || k->se == ROBUST_HC3)
 		{
 			double		h = 0.0;
@@ -994,19 +993,17 @@ robust_kernel_scores(const RobustKernel *k, const double *row, double w,
 				double		acc = 0.0;
 
 				for (s = 0; s < p; s++)
-					acc = fma(A[(size_t) t * p + s], xs[1 + col[o + s]], acc);
-				h = fma(xs[1 + col[o + t]], acc, h);
+					acc += A[(size_t) t * p + s] * xs[1 + col[o + s]];
+				h += xs[1 + col[o + t]] * acc;
 			}
 			if (k->weight == ROBUST_W_PROBABILITY)
 				h *= w;
 			f = k->se == ROBUST_HC2 ? f / sqrt(1.0 - h) : f / (1.0 - h);
 			A += (size_t) p * p;
 		}
-		ef = e * f;
-		if (!isfinite(ef))
+		g[j] = e * f;
+		if (!isfinite(g[j]))
 			finite = false;
-		for (t = 0; t < p; t++)
-			u[o + t] = xs[1 + col[o + t]] * ef;
 		o += p;
 	}
 	return finite;

@@ -259,11 +259,12 @@ extern RobustKernel *robust_kernel_build(const RobustFitView *v,
 										 robust_alloc_fn alloc);
 
 /*
- * Scores of one complete row into u[q] (xs: scratch of ncols + 1 doubles);
- * false when one is not finite.
+ * One complete row: xs[0] = 1, xs[1 + c] = row[c] - shift[c] (ncols + 1
+ * doubles) and per model g[j] = e f, so that its score is xs[1 + col] g[j]
+ * over the model's terms; false when a g is not finite.
  */
 extern bool robust_kernel_scores(const RobustKernel *k, const double *row,
-								 double w, double *xs, double *u);
+								 double w, double *xs, double *g);
 
 /*
  * The score vector (every model) of a group (cluster or PSU) from its
