@@ -331,7 +331,7 @@ meat_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 	int			ncols = PG_NARGS() - first_var;
 	double		w = 1.0;
 	double		row_stack[STACK_COLS],
-				xs_stack[STACK_COLS + 1],
+				xs_stack[2 * (STACK_COLS + 1)],
 				g_stack[STACK_COLS];
 	double	   *row,
 			   *xs,
@@ -425,7 +425,7 @@ meat_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 		if (!isfinite(row[i]))
 			goto done;
 	}
-	xs = ncols + 1 <= STACK_COLS + 1 ? xs_stack : palloc(sizeof(double) * (ncols + 1));
+	xs = ncols <= STACK_COLS ? xs_stack : palloc(sizeof(double) * 2 * (ncols + 1));
 	g = k->nmodels <= STACK_COLS ? g_stack : palloc(sizeof(double) * k->nmodels);
 	finite = robust_kernel_scores(k, row, w, xs, g);
 	if (!finite)

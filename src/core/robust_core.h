@@ -259,8 +259,8 @@ extern RobustKernel *robust_kernel_build(const RobustFitView *v,
 										 robust_alloc_fn alloc);
 
 /*
- * One complete row: xs[0] = 1, xs[1 + c] = row[c] - shift[c] (ncols + 1
- * doubles) and per model g[j] = e f, so that its score is xs[1 + col] g[j]
+ * One complete row: xs[0] = 1, xs[1 + c] = row[c] - shift[c] (xs: scratch
+ * of 2 (ncols + 1) doubles) and per model g[j] = e f, so that its score is xs[1 + col] g[j]
  * over the model's terms; false when a g is not finite.
  */
 extern bool robust_kernel_scores(const RobustKernel *k, const double *row,
