@@ -1126,8 +1126,9 @@ robust_table_meat_sql(text *source, char **columns, int ncolumns,
 	if (o->weight_col)
 		check_column(&t, o->weight_col);
 	initStringInfo(&sql);
+	/* meat_of's transition function takes the state, fit, weight, columns */
 	if (o->se != ROBUST_CLUSTER && o->se != ROBUST_DESIGN && !t.on_citus
-		&& ncolumns + 2 <= FUNC_MAX_ARGS)
+		&& 2 + (o->weight_col ? 1 : 0) + ncolumns <= FUNC_MAX_ARGS)
 	{
 		/* rows as units: the batched aggregate (robust_meat_of.c) */
 		if (o->weight_col)

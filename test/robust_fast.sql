@@ -5,7 +5,7 @@
 -- robust_vs_r also checks, case by case, to 1e-12 relative, also in a
 -- parallel plan (meat_of's combine function).
 BEGIN;
-SELECT plan(12);
+SELECT plan(13);
 
 CREATE TEMP TABLE rob (id int, stratum int, office int, stratum_lonely int,
 	individualisering float8, styring float8, belastning float8, ratio float8,
@@ -187,6 +187,22 @@ SELECT throws_ok($$SELECT survey_reg.meat_of(survey_reg.robust_fit(m, 'individua
 	pg_temp.blocks(), 'cluster'), individualisering, styring, belastning, ratio, kontor,
 	tilsett, effektiv, kunnskap, kjonn, alder) FROM rob, st WHERE st.w = 'none'$$,
 	'22023', NULL, 'meat_of with a cluster fit is an error');
+
+-- the widest calls: meat_of(fit, weight, y, x1 .. x97) would have 100
+-- arguments, one more than an aggregate may; such calls keep the array form
+DO $$ DECLARE s text := ''; BEGIN
+FOR i IN 1..97 LOOP
+	s := s || format('sin(g * %s.7) + (g %% %s) AS x%s, ', i, i + 2, i);
+END LOOP;
+EXECUTE 'CREATE TEMP TABLE wide AS SELECT g, 1 + (g % 3) AS fw, ' || s
+	|| 'cos(g) + g % 11 AS y FROM generate_series(1, 1500) g';
+END $$;
+SET client_min_messages = warning;
+SELECT is((SELECT count(se) FROM survey_reg.coefficients('wide', 'y',
+	ARRAY[(SELECT string_agg('x' || i, ', ') FROM generate_series(1, 97) i)],
+	weight => 'fw', se => 'hc1')), 98::bigint,
+	'hc1 with a weight and 97 predictors (98 columns): every SE');
+RESET client_min_messages;
 
 SELECT * FROM finish();
 ROLLBACK;
