@@ -9,7 +9,12 @@ medians."""
 import statistics
 import sys
 
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+# --base LABEL: ratios to that case (e.g. classical) instead of the floor
+args = sys.argv[1:]
+base = "floor"
+if args[:1] == ["--base"]:
+    base, args = args[1], args[2:]
+rows = [l.rstrip("\n").split("\t") for l in open(args[0]) if l.strip()]
 res = {}
 for label, table, size, workers, ms, rss, *rest in rows:
     runs = [float(t) for t in rest[0].split()] if rest and rest[0].strip() else []
@@ -27,11 +32,11 @@ def ratio(a, b):
 
 print("x floor, x serial: median over rounds of the within-round ratio where the cases "
       "ran interleaved; ratio of medians for the alternatives")
-print(f"{'case':28} {'table':6} {'workers':>7} {'median ms':>10} {'x floor':>8} {'x serial':>9} {'peak RSS kB':>12}  (backend private peak; Rscript: process peak)")
+print(f"{'case':28} {'table':6} {'workers':>7} {'median ms':>10} {'x ' + base:>8} {'x serial':>9} {'peak RSS kB':>12}  (backend private peak; Rscript: process peak)")
 for (label, table, workers), cur in res.items():
-    floor = res.get(("floor", table, workers))
+    floor = res.get((base, table, workers))
     serial = res.get((label, table, "0"))
-    r = ratio(cur, floor) if label != "floor" else None
+    r = ratio(cur, floor) if label != base else None
     s = ratio(serial, cur) if workers != "0" else None
     rtxt = f"{r:8.2f}" if r else f"{'':8}"
     stxt = f"{s:9.2f}" if s else f"{'':9}"

@@ -614,6 +614,29 @@ reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 	columns = palloc(sizeof(char *) * (spec->npreds + 1));
 	columns[0] = spec->dependent;
 	memcpy(columns + 1, spec->preds, sizeof(char *) * spec->npreds);
+	if (opt.robust && robust_one_scan(&opt))
+	{
+		/* clusters or PSUs: one grouped scan (robust_groups.c) */
+		RobustGroups *groups;
+		RobustFit  *fit;
+		char	   *sql;
+
+		robust_check_columns(args.source, &opt);
+		sql = robust_groups_sql(args.source, columns, spec->npreds + 1, &opt);
+		snapshot = table_snapshot_after(sql, 0, NULL);
+		m = robust_groups_scan(sql, snapshot, columns, spec->npreds + 1,
+							   &groups);
+		UnregisterSnapshot(snapshot);
+		rf = reg_fit(m, spec);
+		fit = reg_robust_fit(rf, opt.se, opt.weight);
+		rf->rfit = fit;
+		rf->robust = robust_result(m, fit,
+								   robust_groups_meat(groups, fit, rf->dep,
+													  rf->preds, &opt),
+								   opt.lonely);
+		emit((ReturnSetInfo *) fcinfo->resultinfo, rf);
+		return (Datum) 0;
+	}
 	if (opt.robust)
 	{
 		Oid			fit_type = FLOAT8ARRAYOID;

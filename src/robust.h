@@ -59,6 +59,39 @@ extern bytea *robust_table_meat(const char *sql, const RobustOptions *o,
 								const RobustFit *fit,
 								struct SnapshotData *snapshot);
 
+/* a float8[] argument as a checked view of a robust_fit (errors if not) */
+extern void robust_fit_view_arg(ArrayType *arr, RobustFitView *v);
+
+/* meats (robust.c): see there */
+extern bytea *robust_meat_merge(bytea *a, bytea *b);
+extern bytea *robust_meat_new_rows(const RobustFitView *fv);
+extern bytea *robust_meat_new(const RobustFit *fit);
+extern bytea *robust_meat_checked(bytea *meat, int *q, int *nblock);
+extern void robust_meat_add_batch(bytea *meat, double units, double nonnull,
+								  const double *sum, const double *cross,
+								  bool finite);
+extern bytea *robust_meat_add_unit(bytea *meat, const char *key,
+								   const double *u);
+
+/*
+ * robust_groups.c: the one-scan path of cluster and design SEs with a
+ * cluster column.  robust_groups_sql: the grouped query (a moments state
+ * per cluster or PSU); robust_groups_scan runs it, keeps the groups
+ * (tuplestore, work_mem) and returns their merged state, the table's;
+ * robust_groups_meat: the meat of the fit from the kept groups.
+ */
+typedef struct RobustGroups RobustGroups;
+extern bool robust_one_scan(const RobustOptions *o);
+extern char *robust_groups_sql(text *source, char **columns, int ncolumns,
+							   const RobustOptions *o);
+extern MomentsState *robust_groups_scan(const char *sql,
+										struct SnapshotData *snapshot,
+										char **columns, int ncolumns,
+										RobustGroups **groups);
+extern bytea *robust_groups_meat(RobustGroups *groups, const RobustFit *fit,
+								 int dep, const int *preds,
+								 const RobustOptions *o);
+
 /* the settings a meat was accumulated with (errors if malformed) */
 extern void robust_meat_settings(bytea *meat, RobustSe *se,
 								 RobustWeight *weight, bool *intercept);

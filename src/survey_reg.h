@@ -112,6 +112,15 @@ extern void append_float8_columns(struct StringInfoData *sql, const TableRef *t,
 								  char **columns, int ncolumns, bool comma);
 
 /*
+ * table_api.c: the moments aggregate over the quoted columns (and weight
+ * column or NULL), named after them: the separate-argument form, or the
+ * array form for Citus relations and very wide calls
+ */
+extern void append_moments_call(struct StringInfoData *sql, const TableRef *t,
+								char **columns, int ncolumns,
+								const char *weight);
+
+/*
  * table_api.c: one scan of a relation with the caller's privileges,
  * returning the moments of the named columns (listwise; weight column or
  * NULL).  The relation name is resolved like a regclass literal and the

@@ -319,7 +319,7 @@ append_names_array(StringInfo sql, char **columns, int ncolumns)
  * "any" aggregate (citus_relation.c): wider calls and Citus relations use
  * the array form survey_reg.moments(ARRAY[c1, ..], names [, w]).
  */
-static void
+void
 append_moments_call(StringInfo sql, const TableRef *t, char **columns,
 					int ncolumns, const char *weight)
 {

@@ -845,6 +845,42 @@ COMMENT ON FUNCTION survey_reg.meat_combinefn(bytea, bytea) IS
 COMMENT ON AGGREGATE survey_reg.meat(float8[], float8[]) IS
 	'the meat (units, sum of u and of u u'' per model) of a robust variance, as bytea for robust_coefficients / robust_model_summary';
 
+-- issue 18: the HC meat at the cost of a scan (src/sql/45_robust.sql)
+-- The HC0-HC3 meat over rows from separate float8 arguments (the dependent,
+-- then the predictors in block order): no per-row arrays, batched sums
+-- (src/robust_meat_of.c); the table-name forms' second scan.  Equals
+-- meat(fit, scores(fit, ARRAY[...] [, weight])) to ~1e-15 relative.
+CREATE FUNCTION survey_reg.meat_of_transfn(bytea, float8[], VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'meat_of_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg.meat_of_weighted_transfn(bytea, float8[], float8, VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'meat_of_weighted_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg.meat_of_combinefn(bytea, bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'meat_of_combinefn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_reg.meat_of_finalfn(bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'meat_of_finalfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE survey_reg.meat_of(fit float8[], VARIADIC "any") (
+	SFUNC = survey_reg.meat_of_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg.meat_of_combinefn,
+	FINALFUNC = survey_reg.meat_of_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE survey_reg.meat_of(float8[], VARIADIC "any") IS
+	'the HC0-HC3 meat over rows from float8 arguments (dependent, then predictors in block order), as meat(fit, scores(fit, ARRAY[...])) without per-row arrays';
+CREATE AGGREGATE survey_reg.meat_of_weighted(fit float8[], weight float8, VARIADIC "any") (
+	SFUNC = survey_reg.meat_of_weighted_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg.meat_of_combinefn,
+	FINALFUNC = survey_reg.meat_of_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE survey_reg.meat_of_weighted(float8[], float8, VARIADIC "any") IS
+	'meat_of with a frequency or probability weight, as meat(fit, scores(fit, ARRAY[...], weight))';
+
 -- issue 12, item 6: privileges for every role (src/sql/90_privileges.sql;
 -- stays the last section: ALL FUNCTIONS must see every function)
 GRANT USAGE ON SCHEMA survey_reg TO PUBLIC;

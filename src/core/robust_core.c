@@ -152,6 +152,27 @@ fit_identity(const RobustFit *fit, const MomentsState *m, int dep,
 
 	moments_arrays(m, &a);
 	h = hash_more(h, &m->nrows, sizeof(m->nrows));
+	/*
+	 * The weights: an unweighted and a weighted state over the same rows
+	 * share rows, names and ranges, but not the sum of weights nor the
+	 * (weighted) means.  Both rounded (to double, and the means to float),
+	 * so that a state merged in another order, equal to ~1e-30, keeps its
+	 * identity.
+	 */
+	{
+		double		nw = dd_to_double(moments_n(m));
+
+		h = hash_more(h, &nw, sizeof(double));
+	}
+	for (c = 0; c < fit->ncols; c++)
+	{
+		int			v = c == 0 ? dep : preds[c - 1];
+		float		mean = (float) dd_to_double(moments_mean(m, v));
+
+		if (mean == 0.0f)
+			mean = 0.0f;		/* -0 */
+		h = hash_more(h, &mean, sizeof(float));
+	}
 	for (blk = 0; blk < fit->nmodels; blk++)
 		h = hash_more(h, fit->models[blk].col,
 					  sizeof(int) * (size_t) fit->models[blk].p);
@@ -864,4 +885,214 @@ robust_variance(const RobustFit *fit, const RobustStratum *strata, int nstrata,
 		}
 	}
 	return res;
+}
+
+/* ---------------------------------------------------------------- */
+/* the second scan at the cost of a scan: scores in double           */
+/* ---------------------------------------------------------------- */
+
+RobustKernel *
+robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
+{
+	RobustKernel *k = alloc(sizeof(RobustKernel));
+	int			pos = robust_view_first_model(v),
+				j,
+				o = 0,
+				ao = 0,
+				asize = 0;
+
+	if (!k)
+		return NULL;
+	memset(k, 0, sizeof(RobustKernel));
+	k->se = v->se;
+	k->weight = v->weight;
+	k->ncols = v->ncols;
+	k->nmodels = v->nmodels;
+	k->q = v->q;
+	k->nblock = v->nblock;
+	k->id = v->id;
+	for (j = 0; j < v->nmodels; j++)
+	{
+		RobustViewModel vm;
+
+		robust_view_model(v, pos, &vm);
+		asize += vm.p * vm.p;
+		pos = vm.next;
+	}
+	k->shift = alloc(sizeof(double) * (size_t) v->ncols);
+	k->p = alloc(sizeof(int) * (size_t) v->nmodels);
+	k->col = alloc(sizeof(int) * (size_t) (v->q > 0 ? v->q : 1));
+	k->b = alloc(sizeof(double) * (size_t) (v->q > 0 ? v->q : 1));
+	k->A = alloc(sizeof(double) * (size_t) (asize > 0 ? asize : 1));
+	if (!k->shift || !k->p || !k->col || !k->b || !k->A)
+		return NULL;
+	memcpy(k->shift, v->shift, sizeof(double) * (size_t) v->ncols);
+	pos = robust_view_first_model(v);
+	for (j = 0; j < v->nmodels; j++)
+	{
+		RobustViewModel vm;
+		int			t;
+
+		robust_view_model(v, pos, &vm);
+		pos = vm.next;
+		k->p[j] = vm.p;
+		for (t = 0; t < vm.p; t++)
+		{
+			k->col[o + t] = (int) vm.col[t];
+			/* b_lo * x is below the rounding of the double residual */
+			k->b[o + t] = vm.b_hi[t] + vm.b_lo[t];
+		}
+		memcpy(k->A + ao, vm.A, sizeof(double) * (size_t) vm.p * vm.p);
+		o += vm.p;
+		ao += vm.p * vm.p;
+	}
+	return k;
+}
+
+/*
+ * As robust_scores, but the residual in double rather than double-double:
+ * about 20 times cheaper per row, and the scores differ by
+ * ~eps (|y| + sum |b x|) / |e| relative, the size of R's own rounding (lm
+ * forms its residuals in double too).  The row's score of model j is
+ * x~ g[j], x~ = xs[1 + col] (xs[0] = 1 for the intercept).  Returns false
+ * when a g is not finite (leverage 1, or overflow).
+ */
+/* sum of a[i] b[i]: four lanes in a fixed order (vectorizes without -ffast-math) */
+typedef double v2d __attribute__((vector_size(16)));
+
+static inline double
+dot4(const double *a, const double *b, int n)
+{
+	v2d			s0 = {0.0, 0.0},
+				s1 = {0.0, 0.0};
+	double		s;
+	int			i = 0;
+
+	for (; i + 4 <= n; i += 4)
+	{
+		v2d			a0,
+					a1,
+					b0,
+					b1;
+
+		memcpy(&a0, a + i, sizeof(v2d));
+		memcpy(&a1, a + i + 2, sizeof(v2d));
+		memcpy(&b0, b + i, sizeof(v2d));
+		memcpy(&b1, b + i + 2, sizeof(v2d));
+		s0 += a0 * b0;
+		s1 += a1 * b1;
+	}
+	s = (s0[0] + s1[0]) + (s0[1] + s1[1]);
+	for (; i < n; i++)
+		s += a[i] * b[i];
+	return s;
+}
+
+bool
+robust_kernel_scores(const RobustKernel *k, const double *row, double w,
+					 double *xs, double *g)
+{
+	const double *b = k->b;
+	const int  *col = k->col;
+	const double *A = k->A;
+	double		base;
+	bool		finite = true;
+	double	   *xt = xs + k->ncols + 1;	/* the model's terms */
+	int			c,
+				j,
+				o = 0;
+
+	base = (k->se <= ROBUST_HC3 && k->weight == ROBUST_W_FREQUENCY) ? sqrt(w) : w;
+	xs[0] = 1.0;
+	for (c = 0; c < k->ncols; c++)
+		xs[1 + c] = row[c] - k->shift[c];
+	for (j = 0; j < k->nmodels; j++)
+	{
+		int			p = k->p[j],
+					t;
+		double		e = xs[1],
+					f = base;
+
+		for (t = 0; t < p; t++)
+		{
+			xt[t] = xs[1 + col[o + t]];
+			e -= b[o + t] * xt[t];
+		}
+		if (k->se == ROBUST_HC2 || k->se == ROBUST_HC3)
+		{
+			double		h = 0.0;
+
+			/* h = x' A x: a dot product per row of A (vectorized) */
+			for (t = 0; t < p; t++)
+				h += xt[t] * dot4(A + (size_t) t * p, xt, p);
+			if (k->weight == ROBUST_W_PROBABILITY)
+				h *= w;
+			f = k->se == ROBUST_HC2 ? f / sqrt(1.0 - h) : f / (1.0 - h);
+			A += (size_t) p * p;
+		}
+		g[j] = e * f;
+		if (!isfinite(g[j]))
+			finite = false;
+		o += p;
+	}
+	return finite;
+}
+
+/*
+ * A group's score vector from its moments state: the sums
+ * S = sum w x~ x~' over the group (x~ = (1, x - shift), the dependent
+ * included) follow from the group's n, means and centered cross-products,
+ * and the score of model j is S_ty - sum_u b_u S_tu, in double-double.
+ */
+bool
+robust_group_scores(const RobustFit *fit, const MomentsState *g,
+					const int *var, dd *C, dd *d, double *u)
+{
+	const int	k = g->k;
+	dd			n = moments_n(g);
+	int			c,
+				j;
+
+	if (!(n.hi > 0.0))
+		return false;
+	moments_centered(g, C);
+	for (c = 0; c < fit->ncols; c++)
+		d[c] = dd_sub(moments_mean(g, var[c]), dd_from(fit->shift[c]));
+
+	for (j = 0; j < fit->nmodels; j++)
+	{
+		const RobustFitModel *mod = &fit->models[j];
+		int			p = mod->p,
+					t,
+					s;
+
+		for (t = 0; t < p; t++)
+		{
+			int			ct = mod->col[t];
+			dd			acc;
+
+			/* S(t, y) */
+			if (ct < 0)
+				acc = dd_mul(n, d[0]);
+			else
+				acc = dd_add(C[(size_t) var[ct] * k + var[0]],
+							 dd_mul(n, dd_mul(d[ct], d[0])));
+			for (s = 0; s < p; s++)
+			{
+				int			cs = mod->col[s];
+				dd			S;
+
+				if (ct < 0 && cs < 0)
+					S = n;
+				else if (ct < 0 || cs < 0)
+					S = dd_mul(n, d[ct < 0 ? cs : ct]);
+				else
+					S = dd_add(C[(size_t) var[ct] * k + var[cs]],
+							   dd_mul(n, dd_mul(d[ct], d[cs])));
+				acc = dd_sub(acc, dd_mul(mod->b[s], S));
+			}
+			u[mod->offset + t] = dd_to_double(acc);
+		}
+	}
+	return true;
 }

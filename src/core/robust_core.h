@@ -234,6 +234,47 @@ extern RobustResult *robust_variance(const RobustFit *fit,
 									 robust_alloc_fn alloc,
 									 RobustStatus *status);
 
+/*
+ * The fast per-row scores of a fit (HC0-HC3) for the meat_of aggregate:
+ * the fit's numbers unpacked once, the residuals in double.
+ */
+typedef struct RobustKernel
+{
+	RobustSe	se;
+	RobustWeight weight;
+	int			ncols;
+	int			nmodels;
+	int			q;
+	int			nblock;
+	uint64_t	id;
+	double	   *shift;			/* [ncols] */
+	int		   *p;				/* [nmodels] */
+	int		   *col;			/* [q] the fit's columns: -1 intercept, c row
+								 * column c (xs[1 + col] is its value) */
+	double	   *b;				/* [q] */
+	double	   *A;				/* sum of p * p, per model */
+} RobustKernel;
+
+extern RobustKernel *robust_kernel_build(const RobustFitView *v,
+										 robust_alloc_fn alloc);
+
+/*
+ * One complete row: xs[0] = 1, xs[1 + c] = row[c] - shift[c] (xs: scratch
+ * of 2 (ncols + 1) doubles) and per model g[j] = e f, so that its score is xs[1 + col] g[j]
+ * over the model's terms; false when a g is not finite.
+ */
+extern bool robust_kernel_scores(const RobustKernel *k, const double *row,
+								 double w, double *xs, double *g);
+
+/*
+ * The score vector (every model) of a group (cluster or PSU) from its
+ * moments state g, whose variable var[c] is the fit's row column c (0 the
+ * dependent); C scratch [g->k * g->k], d scratch [ncols].  false when the
+ * group has no complete row.
+ */
+extern bool robust_group_scores(const RobustFit *fit, const MomentsState *g,
+								const int *var, dd *C, dd *d, double *u);
+
 extern const char *robust_status_message(RobustStatus status);
 extern const char *robust_se_name(RobustSe se);
 

@@ -87,3 +87,38 @@ RETURNS TABLE(model int, n float8, predictors int, r float8, r2 float8,
 AS 'MODULE_PATHNAME', 'model_summary_meat' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION survey_reg.robust_model_summary(survey_reg.moments, text, text[], bytea, text) IS
 	'hierarchical OLS model summaries of a state with Wald tests from the robust variance of a meat';
+
+-- The HC0-HC3 meat over rows from separate float8 arguments (the dependent,
+-- then the predictors in block order): no per-row arrays, batched sums
+-- (src/robust_meat_of.c); the table-name forms' second scan.  Equals
+-- meat(fit, scores(fit, ARRAY[...] [, weight])) to ~1e-15 relative.
+CREATE FUNCTION survey_reg.meat_of_transfn(bytea, float8[], VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'meat_of_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg.meat_of_weighted_transfn(bytea, float8[], float8, VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'meat_of_weighted_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg.meat_of_combinefn(bytea, bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'meat_of_combinefn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_reg.meat_of_finalfn(bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'meat_of_finalfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE survey_reg.meat_of(fit float8[], VARIADIC "any") (
+	SFUNC = survey_reg.meat_of_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg.meat_of_combinefn,
+	FINALFUNC = survey_reg.meat_of_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE survey_reg.meat_of(float8[], VARIADIC "any") IS
+	'the HC0-HC3 meat over rows from float8 arguments (dependent, then predictors in block order), as meat(fit, scores(fit, ARRAY[...])) without per-row arrays';
+CREATE AGGREGATE survey_reg.meat_of_weighted(fit float8[], weight float8, VARIADIC "any") (
+	SFUNC = survey_reg.meat_of_weighted_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg.meat_of_combinefn,
+	FINALFUNC = survey_reg.meat_of_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE survey_reg.meat_of_weighted(float8[], float8, VARIADIC "any") IS
+	'meat_of with a frequency or probability weight, as meat(fit, scores(fit, ARRAY[...], weight))';
