@@ -1132,11 +1132,11 @@ robust_table_meat_sql(text *source, char **columns, int ncolumns,
 	{
 		/* rows as units: the batched aggregate (robust_meat_of.c) */
 		if (o->weight_col)
-			appendStringInfo(&sql, "SELECT survey_reg.meat_of_weighted($1, (%s)::pg_catalog.float8",
-							 quote_identifier(o->weight_col));
+			appendStringInfo(&sql, "SELECT survey_reg.meat_of_weighted($1, %s",
+							 column_float8_expr(&t, o->weight_col));
 		else
 			appendStringInfoString(&sql, "SELECT survey_reg.meat_of($1");
-		append_float8_columns(&sql, columns, ncolumns, true);
+		append_float8_columns(&sql, &t, columns, ncolumns, true);
 		appendStringInfo(&sql, "), false, false FROM %s", rel);
 	}
 	else if (o->se != ROBUST_CLUSTER && o->se != ROBUST_DESIGN)
