@@ -880,6 +880,14 @@ CREATE AGGREGATE survey_reg.meat_of_weighted(fit float8[], weight float8, VARIAD
 );
 COMMENT ON AGGREGATE survey_reg.meat_of_weighted(float8[], float8, VARIADIC "any") IS
 	'meat_of with a frequency or probability weight, as meat(fit, scores(fit, ARRAY[...], weight))';
+COMMENT ON FUNCTION survey_reg.meat_of_transfn(bytea, float8[], VARIADIC "any") IS
+	'transition function of aggregate meat_of: one more row''s residual and leverage terms, buffered by column';
+COMMENT ON FUNCTION survey_reg.meat_of_weighted_transfn(bytea, float8[], float8, VARIADIC "any") IS
+	'transition function of aggregate meat_of_weighted: meat_of_transfn with the row''s weight';
+COMMENT ON FUNCTION survey_reg.meat_of_combinefn(bytea, bytea) IS
+	'combine function of aggregates meat_of and meat_of_weighted: two partial meats added';
+COMMENT ON FUNCTION survey_reg.meat_of_finalfn(bytea) IS
+	'final function of aggregates meat_of and meat_of_weighted: the meat as bytea for robust_coefficients / robust_model_summary';
 
 -- issue 12, item 6: privileges for every role (src/sql/90_privileges.sql;
 -- stays the last section: ALL FUNCTIONS must see every function)
