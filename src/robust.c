@@ -978,12 +978,16 @@ robust_meat_settings(bytea *meat, RobustSe *se, RobustWeight *weight,
 /* the second scan of the table-name forms                           */
 /* ---------------------------------------------------------------- */
 
+/* vars: float8 SQL expressions of the dependent and the predictors */
 static void
-append_score_call(StringInfo sql, char **columns, int ncolumns,
+append_score_call(StringInfo sql, char **vars, int nvars,
 				  const char *weight)
 {
+	int			i;
+
 	appendStringInfoString(sql, "survey_reg.scores($1, ARRAY[");
-	append_float8_columns(sql, columns, ncolumns, false);
+	for (i = 0; i < nvars; i++)
+		appendStringInfo(sql, "%s%s", i ? ", " : "", vars[i]);
 	appendStringInfoString(sql, "]::pg_catalog.float8[]");
 	if (weight)
 		appendStringInfo(sql, ", (%s)::pg_catalog.float8", quote_identifier(weight));
@@ -1005,13 +1009,29 @@ robust_table_meat_sql(text *source, char **columns, int ncolumns,
 					  const RobustOptions *o)
 {
 	TableRef	t = resolve_relation(source);
+	char	  **vars = palloc(sizeof(char *) * (ncolumns > 0 ? ncolumns : 1));
+	int			i;
+
+	/* the same errors as the first scan's, before this query is prepared */
+	check_columns(&t, columns, ncolumns);
+	for (i = 0; i < ncolumns; i++)
+		vars[i] = psprintf("(%s)::pg_catalog.float8", quote_identifier(columns[i]));
+	return robust_table_meat_sql_exprs(source, vars, ncolumns, o);
+}
+
+/* the same with the variables as float8 SQL expressions (model_terms.c) */
+char *
+robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
+							const RobustOptions *o)
+{
+	TableRef	t = resolve_relation(source);
 	char	   *rel = t.sql_name;
 	const char *cl = o->cluster ? quote_identifier(o->cluster) : NULL;
 	const char *st = o->strata ? quote_identifier(o->strata) : NULL;
 	StringInfoData sql;
+	char	  **columns = vars;
+	int			ncolumns = nvars;
 
-	/* the same errors as the first scan's, before this query is prepared */
-	check_columns(&t, columns, ncolumns);
 	if (o->weight_col)
 		check_column(&t, o->weight_col);
 	initStringInfo(&sql);
