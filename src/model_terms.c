@@ -25,6 +25,8 @@
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "funcapi.h"
+#include "access/htup_details.h"
 #include "lib/stringinfo.h"
 #include "parser/parse_coerce.h"
 #include "utils/builtins.h"
@@ -996,4 +998,97 @@ model_terms_scan(ModelTerms *mt, const char *sql, Snapshot snapshot)
 	}
 	SPI_finish();
 	return total;
+}
+
+/* ---------------------------------------------------------------- */
+/* the formatted tables' state                                       */
+/* ---------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(model_moments_sql);
+
+/*
+ * survey_reg._model_moments(source text, dependent text, blocks text[],
+ * weight text, OUT m survey_reg.moments, OUT model_blocks text[]): the state
+ * over the model's columns and the blocks over their names, for the state
+ * forms that regression_table and report format.  Plain columns: the state
+ * of table_moments over the dependent and the predictors, once each, and
+ * the blocks as given (as before terms).  NULL source, dependent or blocks:
+ * NULL.
+ */
+Datum
+model_moments_sql(PG_FUNCTION_ARGS)
+{
+	text	   *source;
+	TableRef	t;
+	ModelTerms *mt;
+	ModelTermsPriv *p;
+	MomentsState *m;
+	Datum		out_blocks;
+	TupleDesc	td;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	char	   *weight;
+	int			i,
+				j;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "_model_moments must return a record");
+	source = PG_GETARG_TEXT_PP(0);
+	weight = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
+	t = resolve_relation(source);
+	mt = model_terms_parse(&t, text_to_cstring(PG_GETARG_TEXT_PP(1)),
+						   PG_GETARG_ARRAYTYPE_P(2));
+	p = mt->priv;
+	if (mt->simple)
+	{
+		char	  **cols = palloc(sizeof(char *) * (p->nterms + 1));
+		int			n = 0;
+
+		cols[n++] = p->dependent;
+		for (i = 0; i < p->nterms; i++)
+		{
+			for (j = 0; j < n; j++)
+				if (strcmp(cols[j], p->terms[i].parts[0].column) == 0)
+					break;
+			if (j == n)
+				cols[n++] = p->terms[i].parts[0].column;
+		}
+		m = table_moments(source, cols, n, weight);
+		out_blocks = PG_GETARG_DATUM(2);
+	}
+	else
+	{
+		char	   *sql = model_terms_scan_sql(mt, &t, weight);
+		Datum	   *elems = palloc(sizeof(Datum) * mt->nblocks);
+		int			first = 0;
+
+		m = model_terms_scan(mt, sql, InvalidSnapshot);
+		for (i = 0; i < mt->nblocks; i++)
+		{
+			StringInfoData s;
+
+			initStringInfo(&s);
+			for (j = first; j < mt->block_ends[i]; j++)
+			{
+				if (strchr(mt->names[1 + j], ','))
+					ereport(ERROR,
+							(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+							 errmsg("model column \"%s\" has a comma in its name",
+									mt->names[1 + j]),
+							 errdetail("The formatted tables list a block's columns separated by commas."),
+							 errhint("Use coefficients() and model_summary(), or recode the level.")));
+				appendStringInfo(&s, "%s%s", j > first ? ", " : "", mt->names[1 + j]);
+			}
+			elems[i] = CStringGetTextDatum(s.data);
+			first = mt->block_ends[i];
+		}
+		out_blocks = PointerGetDatum(construct_array(elems, mt->nblocks, TEXTOID,
+													 -1, false, TYPALIGN_INT));
+	}
+	values[0] = PointerGetDatum(m);
+	values[1] = out_blocks;
+	td = BlessTupleDesc(td);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(td, values, nulls)));
 }

@@ -7,7 +7,7 @@
 -- and n exactly, the terms in R's order with API.md's names.  Then the
 -- errors, each with its SQLSTATE.
 BEGIN;
-SELECT plan(19);
+SELECT plan(20);
 
 CREATE TEMP TABLE t (id int, y float8, x float8, z float8, g text, k int,
 	b bool);
@@ -123,6 +123,12 @@ SELECT is((SELECT string_agg(format('%s model %s %s: ours %s, R %s', case_,
 SELECT ok((SELECT bool_and(se > 0) FROM survey_reg.coefficients('t', 'y',
 	ARRAY['x, factor(g)', 'factor(k), b'], se => 'design', cluster => 'id')),
 	'design-based standard errors with terms');
+
+-- the formatted table of a table: a row per model column, named as above
+SELECT is((SELECT array_agg(label ORDER BY row_no) FROM survey_reg.regression_table('t', 'y',
+	ARRAY['x, factor(g, ''B'')', 'factor(k), b, x:b']) WHERE kind = 'term'),
+	ARRAY['x', 'g[A]', 'g[C]', 'g[a]', 'k[2]', 'k[10]', 'b', 'x:b'],
+	'regression_table of a table takes terms: a row per indicator and product');
 
 -- an aliased indicator: NULL estimates, as any aliased column
 CREATE TEMP VIEW t2 AS SELECT *, g AS g2 FROM t;
