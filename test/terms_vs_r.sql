@@ -7,7 +7,7 @@
 -- and n exactly, the terms in R's order with API.md's names.  Then the
 -- errors, each with its SQLSTATE.
 BEGIN;
-SELECT plan(20);
+SELECT plan(21);
 
 CREATE TEMP TABLE t (id int, y float8, x float8, z float8, g text, k int,
 	b bool);
@@ -129,6 +129,10 @@ SELECT is((SELECT array_agg(label ORDER BY row_no) FROM survey_reg.regression_ta
 	ARRAY['x, factor(g, ''B'')', 'factor(k), b, x:b']) WHERE kind = 'term'),
 	ARRAY['x', 'g[A]', 'g[C]', 'g[a]', 'k[2]', 'k[10]', 'b', 'x:b'],
 	'regression_table of a table takes terms: a row per indicator and product');
+
+SELECT ok(survey_reg.report('t', 'y', ARRAY['x, factor(g)', 'factor(k), x:z'],
+	format => 'markdown') ~ 'x:z.*k\[10\]|k\[10\].*x:z',
+	'report of a table takes terms (its descriptives: the plain columns)');
 
 -- an aliased indicator: NULL estimates, as any aliased column
 CREATE TEMP VIEW t2 AS SELECT *, g AS g2 FROM t;

@@ -1806,7 +1806,11 @@ DECLARE
 		NULL, labels, captions, language);
 	pstyle jsonb := survey_reg._style(1, decimal_mark, true, NULL, labels,
 		captions, language);
-	vars text[] := coalesce(variables, survey_reg._model_columns(dependent, blocks));
+	-- by default the dependent and the predictors that are plain columns
+	-- (not factor(), not an interaction: issue 15)
+	vars text[] := coalesce(variables, ARRAY(SELECT c
+		FROM unnest(survey_reg._model_columns(dependent, blocks)) WITH ORDINALITY AS u(c, o)
+		WHERE c !~ '[():*''"]' ORDER BY o));
 	fig text := coalesce(figure_variable, dependent);
 	t_desc jsonb;
 	t_chart jsonb;
