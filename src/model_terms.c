@@ -36,6 +36,7 @@
 #include "utils/typcache.h"
 
 #include "model_terms.h"
+#include "moments_by.h"
 
 /*
  * Groups (combinations of levels) one scan may return: far more than a
@@ -93,7 +94,17 @@ typedef struct ModelTermsPriv
 								 * first */
 	char	  **scan_exprs;
 	ModelColumn *columns;		/* [ncolumns], [0] the dependent */
+	char	   *group_sql;		/* the GROUP BY scan, when _moments_by's keys
+								 * overflow */
 } ModelTermsPriv;
+
+/* per combination of levels: the factors' text forms and the state */
+typedef struct Groups
+{
+	int			n;
+	char	 ***keys;			/* [g][factor], NULL: a NULL value */
+	MomentsState **states;
+} Groups;
 
 /* ---------------------------------------------------------------- */
 /* parsing                                                           */
@@ -491,34 +502,15 @@ term_numeric_expr(const ModelTerm *term)
 	return n == 1 ? s.data : psprintf("(%s)", s.data);
 }
 
-char *
-model_terms_scan_sql(ModelTerms *mt, const TableRef *t, char *weight)
+/*
+ * The GROUP BY form of the scan: the moments of the numeric columns per
+ * combination of the factors' values (no factor: one ungrouped row).
+ */
+static char *
+group_scan_sql(ModelTermsPriv *p, const TableRef *t, const char *weight)
 {
-	ModelTermsPriv *p = mt->priv;
 	StringInfoData sql;
-	int			i,
-				j;
-	TermPart	dep = {0};
-
-	if (weight)
-		check_column(t, weight);
-	p->scan_exprs = palloc(sizeof(char *) * (p->nterms + 1));
-	dep.column = p->dependent;
-	dep.is_bool = p->dependent_bool;
-	p->scan_exprs[p->nscan++] = numeric_expr(&dep);
-	for (i = 0; i < p->nterms; i++)
-	{
-		char	   *e = term_numeric_expr(&p->terms[i]);
-
-		if (e == NULL)
-			continue;
-		for (j = 0; j < p->nscan; j++)
-			if (strcmp(p->scan_exprs[j], e) == 0)
-				break;
-		if (j == p->nscan)
-			p->scan_exprs[p->nscan++] = e;
-		p->terms[i].scan_index = j;
-	}
+	int			i;
 
 	initStringInfo(&sql);
 	/* the variadic aggregate spares a per-row array (see table_api.c) */
@@ -555,6 +547,56 @@ model_terms_scan_sql(ModelTerms *mt, const TableRef *t, char *weight)
 		appendStringInfo(&sql, "%s%s", i ? ", " : " GROUP BY ",
 						 quote_identifier(p->factors[i].column));
 	return sql.data;
+}
+
+char *
+model_terms_scan_sql(ModelTerms *mt, const TableRef *t, char *weight)
+{
+	ModelTermsPriv *p = mt->priv;
+	StringInfoData sql;
+	int			i,
+				j;
+	TermPart	dep = {0};
+
+	if (weight)
+		check_column(t, weight);
+	p->scan_exprs = palloc(sizeof(char *) * (p->nterms + 1));
+	dep.column = p->dependent;
+	dep.is_bool = p->dependent_bool;
+	p->scan_exprs[p->nscan++] = numeric_expr(&dep);
+	for (i = 0; i < p->nterms; i++)
+	{
+		char	   *e = term_numeric_expr(&p->terms[i]);
+
+		if (e == NULL)
+			continue;
+		for (j = 0; j < p->nscan; j++)
+			if (strcmp(p->scan_exprs[j], e) == 0)
+				break;
+		if (j == p->nscan)
+			p->scan_exprs[p->nscan++] = e;
+		p->terms[i].scan_index = j;
+	}
+
+	initStringInfo(&sql);
+	if (p->nfactors > 0 && !t->on_citus && p->nscan + (weight ? 2 : 1) <= FUNC_MAX_ARGS - 1)
+	{
+		/* one state per combination of levels, in one ungrouped scan */
+		appendStringInfoString(&sql, "SELECT survey_reg._moments_by");
+		appendStringInfoString(&sql, weight ? "_weighted(" : "(");
+		for (i = 0; i < p->nfactors; i++)
+			appendStringInfo(&sql, "%s(%s)::pg_catalog.text",
+							 i ? " OPERATOR(pg_catalog.||) E'\\x1f' OPERATOR(pg_catalog.||) " : "",
+							 quote_identifier(p->factors[i].column));
+		if (weight)
+			appendStringInfo(&sql, ", (%s)::pg_catalog.float8", quote_identifier(weight));
+		for (i = 0; i < p->nscan; i++)
+			appendStringInfo(&sql, ", %s", p->scan_exprs[i]);
+		appendStringInfo(&sql, ") FROM %s", t->sql_name);
+		p->group_sql = group_scan_sql(p, t, weight);
+		return sql.data;
+	}
+	return group_scan_sql(p, t, weight);
 }
 
 /* for qsort of a factor's levels */
@@ -609,6 +651,17 @@ sort_levels(Factor *f, LevelSort *levels, int n)
 	}
 }
 
+pg_noreturn static void
+too_many_levels(const Factor *f)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("factor(%s) has more than %d levels",
+					f->column, MOMENTS_MAX_K - 1),
+			 errdetail("A model has at most %d columns; each level but the reference is one.",
+					   MOMENTS_MAX_K - 1)));
+}
+
 static char *
 level_list(const Factor *f)
 {
@@ -623,50 +676,40 @@ level_list(const Factor *f)
 	return s.data;
 }
 
-/* the levels of every factor from the groups (rows of the SPI result) */
+/* the levels of every factor from the groups with rows */
 static void
-find_levels(ModelTermsPriv *p, SPITupleTable *tt, uint64 nrows)
+find_levels(ModelTermsPriv *p, const Groups *gr)
 {
 	int			f;
 
 	for (f = 0; f < p->nfactors; f++)
 	{
 		Factor	   *fac = &p->factors[f];
-		LevelSort  *levels = palloc(sizeof(LevelSort) * (nrows > 0 ? nrows : 1));
+		LevelSort  *levels = palloc(sizeof(LevelSort) * (gr->n > 0 ? gr->n : 1));
 		int			n = 0,
-					i;
-		int16		typlen;
-		bool		typbyval;
-		uint64		r;
+					i,
+					g;
+		Oid			typinput,
+					typioparam;
 
-		get_typlenbyval(fac->type, &typlen, &typbyval);
-		for (r = 0; r < nrows; r++)
+		getTypeInputInfo(fac->type, &typinput, &typioparam);
+		for (g = 0; g < gr->n; g++)
 		{
-			bool		isnull,
-						keynull;
-			Datum		d = SPI_getbinval(tt->vals[r], tt->tupdesc, 1, &isnull);
-			Datum		key = SPI_getbinval(tt->vals[r], tt->tupdesc, 2 + 2 * f, &keynull);
-			char	   *ltext;
+			char	   *ltext = gr->keys[g][f];
 
-			if (isnull || keynull || DatumGetMomentsP(d)->nrows == 0)
+			if (ltext == NULL || gr->states[g]->nrows == 0)
 				continue;
-			ltext = TextDatumGetCString(SPI_getbinval(tt->vals[r], tt->tupdesc,
-													  3 + 2 * f, &keynull));
 			for (i = 0; i < n; i++)
 				if (strcmp(levels[i].text, ltext) == 0)
 					break;
 			if (i < n)
 				continue;
-			levels[n].text = ltext;
-			levels[n].value = datumCopy(key, typbyval, typlen);
-			n++;
 			if (n >= MOMENTS_MAX_K)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("factor(%s) has more than %d levels",
-								fac->column, MOMENTS_MAX_K - 1),
-						 errdetail("A model has at most %d columns; each level but the reference is one.",
-								   MOMENTS_MAX_K - 1)));
+				too_many_levels(fac);
+			levels[n].text = ltext;
+			/* the value again from its text form, for the type's order */
+			levels[n].value = OidInputFunctionCall(typinput, ltext, typioparam, -1);
+			n++;
 		}
 		if (n == 0)
 			ereport(ERROR,
@@ -829,20 +872,17 @@ expand_columns(ModelTerms *mt)
 
 /* the group's key: the level index of each factor, or false (NULL, none) */
 static bool
-group_levels(ModelTermsPriv *p, SPITupleTable *tt, uint64 r, int *lv)
+group_levels(ModelTermsPriv *p, const Groups *gr, int g, int *lv)
 {
 	int			f;
 
 	for (f = 0; f < p->nfactors; f++)
 	{
-		bool		isnull;
-		Datum		d = SPI_getbinval(tt->vals[r], tt->tupdesc, 3 + 2 * f, &isnull);
-		char	   *ltext;
+		char	   *ltext = gr->keys[g][f];
 		int			i;
 
-		if (isnull)
+		if (ltext == NULL)
 			return false;
-		ltext = TextDatumGetCString(d);
 		for (i = 0; i < p->factors[f].nlevels; i++)
 			if (strcmp(p->factors[f].level_text[i], ltext) == 0)
 				break;
@@ -921,82 +961,185 @@ widen(const ModelTerms *mt, const MomentsState *g, const int *lv,
 	}
 }
 
-MomentsState *
-model_terms_scan(ModelTerms *mt, const char *sql, Snapshot snapshot)
+/* run sql (read-only, with snapshot or a fresh one) in a connected SPI */
+static void
+run_scan(const char *sql, Snapshot snapshot, long tcount)
 {
-	ModelTermsPriv *p = mt->priv;
-	SPIPlanPtr	plan;
+	SPIPlanPtr	plan = SPI_prepare(sql, 0, NULL);
 	Snapshot	snap;
-	SPITupleTable *tt;
-	uint64		nrows,
-				r;
-	MomentsState *total,
-			   *wide;
-	int		   *lv;
-	bool	   *active;
-	int		   *src;
-	MemoryContext outer = CurrentMemoryContext;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	plan = SPI_prepare(sql, 0, NULL);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	/* locks before snapshot (table_api.c) */
 	snap = snapshot != InvalidSnapshot ? snapshot
 		: RegisterSnapshot(GetTransactionSnapshot());
 	if (SPI_execute_snapshot(plan, NULL, NULL, snap, InvalidSnapshot, true,
-							 false, MODEL_MAX_GROUPS + 1) != SPI_OK_SELECT)
+							 false, tcount) != SPI_OK_SELECT)
 		elog(ERROR, "survey_reg model scan failed");
 	if (snapshot == InvalidSnapshot)
 		UnregisterSnapshot(snap);
-	tt = SPI_tuptable;
-	nrows = SPI_processed;
-	if (nrows > MODEL_MAX_GROUPS)
+}
+
+/* the groups of a GROUP BY scan (or the one row of an ungrouped one) */
+static void
+groups_of_rows(ModelTermsPriv *p, Groups *gr, MemoryContext outer)
+{
+	SPITupleTable *tt = SPI_tuptable;
+	uint64		r;
+	MemoryContext old;
+
+	if (SPI_processed > MODEL_MAX_GROUPS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("the factors have more than %d combinations of levels",
 						MODEL_MAX_GROUPS),
 				 errdetail("A factor with that many levels would give more columns than a model may have (%d).",
 						   MOMENTS_MAX_K - 1)));
-
-	/* levels and columns, in the caller's memory */
-	{
-		MemoryContext spi = MemoryContextSwitchTo(outer);
-
-		find_levels(p, tt, nrows);
-		expand_columns(mt);
-		lv = palloc0(sizeof(int) * (p->nfactors + 1));
-		active = palloc(sizeof(bool) * mt->ncolumns);
-		src = palloc(sizeof(int) * mt->ncolumns);
-		total = moments_new(mt->ncolumns, (const char *const *) mt->names);
-		wide = moments_new(mt->ncolumns, (const char *const *) mt->names);
-		MemoryContextSwitchTo(spi);
-	}
-	for (r = 0; r < nrows; r++)
+	old = MemoryContextSwitchTo(outer);
+	gr->n = 0;
+	gr->keys = palloc(sizeof(char **) * (SPI_processed + 1));
+	gr->states = palloc(sizeof(MomentsState *) * (SPI_processed + 1));
+	for (r = 0; r < SPI_processed; r++)
 	{
 		bool		isnull;
 		Datum		d = SPI_getbinval(tt->vals[r], tt->tupdesc, 1, &isnull);
-		MomentsState *g;
-		int			rc;
+		MomentsState *m;
+		int			f;
 
 		CHECK_FOR_INTERRUPTS();
 		if (isnull)
 			continue;
-		g = DatumGetMomentsP(d);
-		if (g->nrows == 0 || !group_levels(p, tt, r, lv))
+		m = DatumGetMomentsP(d);
+		gr->states[gr->n] = palloc(VARSIZE(m));
+		memcpy(gr->states[gr->n], m, VARSIZE(m));
+		gr->keys[gr->n] = palloc(sizeof(char *) * (p->nfactors + 1));
+		for (f = 0; f < p->nfactors; f++)
+		{
+			Datum		k = SPI_getbinval(tt->vals[r], tt->tupdesc, 3 + 2 * f, &isnull);
+
+			gr->keys[gr->n][f] = isnull ? NULL : TextDatumGetCString(k);
+		}
+		gr->n++;
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The groups of a _moments_by scan: false when its keys overflowed.  A key
+ * is the factors' text forms joined by U+001F.
+ */
+static bool
+groups_of_keys(ModelTermsPriv *p, Groups *gr, MemoryContext outer)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	ByState    *s;
+	ByEntry    *e;
+	int			i;
+	MemoryContext old = MemoryContextSwitchTo(outer);
+
+	gr->n = 0;
+	if (isnull)
+	{
+		MemoryContextSwitchTo(old);
+		return true;
+	}
+	s = (ByState *) PG_DETOAST_DATUM_COPY(d);
+	if (s->overflow)
+	{
+		MemoryContextSwitchTo(old);
+		return false;
+	}
+	gr->keys = palloc(sizeof(char **) * (s->nkeys + 1));
+	gr->states = palloc(sizeof(MomentsState *) * (s->nkeys + 1));
+	for (i = 0, e = moments_by_first(s); i < s->nkeys; i++, e = moments_by_next(e))
+	{
+		char	   *key = pnstrdup(moments_by_key(e), e->keylen);
+		char	   *q = key;
+		int			f;
+
+		gr->keys[i] = palloc(sizeof(char *) * (p->nfactors + 1));
+		for (f = 0; f < p->nfactors; f++)
+		{
+			char	   *sep = strchr(q, '\x1f');
+
+			if ((sep == NULL) != (f == p->nfactors - 1))
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("a level of a factor contains the character U+001F"),
+						 errdetail("The factors' values are joined with it in the scan.")));
+			if (sep)
+				*sep = '\0';
+			gr->keys[i][f] = q;
+			q = sep ? sep + 1 : NULL;
+		}
+		gr->states[i] = moments_detached(moments_by_state(e));
+		gr->n++;
+	}
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
+MomentsState *
+model_terms_scan(ModelTerms *mt, const char *sql, Snapshot snapshot)
+{
+	ModelTermsPriv *p = mt->priv;
+	Groups		gr;
+	MomentsState *total,
+			   *wide;
+	int		   *lv;
+	bool	   *active;
+	int		   *src;
+	int			g;
+	MemoryContext outer = CurrentMemoryContext;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (p->group_sql == NULL)
+	{
+		run_scan(sql, snapshot, MODEL_MAX_GROUPS + 1);
+		groups_of_rows(p, &gr, outer);
+	}
+	else
+	{
+		run_scan(sql, snapshot, 0);
+		if (!groups_of_keys(p, &gr, outer))
+		{
+			/* one factor: its levels are the keys, too many */
+			if (p->nfactors == 1)
+				too_many_levels(&p->factors[0]);
+			/* several: their combinations may still be within the limits */
+			run_scan(p->group_sql, snapshot, MODEL_MAX_GROUPS + 1);
+			groups_of_rows(p, &gr, outer);
+		}
+	}
+	SPI_finish();
+
+	find_levels(p, &gr);
+	expand_columns(mt);
+	lv = palloc0(sizeof(int) * (p->nfactors + 1));
+	active = palloc(sizeof(bool) * mt->ncolumns);
+	src = palloc(sizeof(int) * mt->ncolumns);
+	total = moments_new(mt->ncolumns, (const char *const *) mt->names);
+	wide = moments_new(mt->ncolumns, (const char *const *) mt->names);
+	for (g = 0; g < gr.n; g++)
+	{
+		MomentsState *m = gr.states[g];
+		int			rc;
+
+		CHECK_FOR_INTERRUPTS();
+		if (m->nrows == 0 || !group_levels(p, &gr, g, lv))
 			continue;
-		if (g->k != p->nscan)
+		if (m->k != p->nscan)
 			elog(ERROR, "survey_reg model scan returned %d variables, not %d",
-				 g->k, p->nscan);
-		widen(mt, g, lv, wide, active, src);
+				 m->k, p->nscan);
+		widen(mt, m, lv, wide, active, src);
 		rc = moments_merge(total, wide);
 		if (rc == -1)
 			moments_overflow_error();
 		if (rc != 0)
 			elog(ERROR, "survey_reg model scan: too many rows to merge");
 	}
-	SPI_finish();
 	return total;
 }
 

@@ -390,6 +390,36 @@ AS $$
 			title) r
 $$;
 
+-- Model terms (src/moments_by.c): one moments state per combination of
+-- factor levels in one ungrouped scan (model_terms.c; cheaper than GROUP
+-- BY), at most 1000 combinations
+CREATE FUNCTION survey_reg._moments_by_transfn(bytea, text, VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg._moments_by_weighted_transfn(bytea, text, float8, VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_weighted_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg._moments_by_combinefn(bytea, bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_combinefn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_reg._moments_by_finalfn(bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_finalfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE survey_reg._moments_by(text, VARIADIC "any") (
+	SFUNC = survey_reg._moments_by_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg._moments_by_combinefn,
+	FINALFUNC = survey_reg._moments_by_finalfn,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE survey_reg._moments_by_weighted(text, float8, VARIADIC "any") (
+	SFUNC = survey_reg._moments_by_weighted_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg._moments_by_combinefn,
+	FINALFUNC = survey_reg._moments_by_finalfn,
+	PARALLEL = SAFE
+);
+
 -- issue 12, item 6: privileges for every role (src/sql/90_privileges.sql;
 -- stays the last section: ALL FUNCTIONS must see every function)
 GRANT USAGE ON SCHEMA survey_reg TO PUBLIC;
