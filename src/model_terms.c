@@ -477,29 +477,57 @@ model_terms_parse(const TableRef *t, const char *dependent, ArrayType *blocks_ar
 /* the scan                                                          */
 /* ---------------------------------------------------------------- */
 
+/*
+ * A numeric column as float8; a boolean as 1 or 0 through CASE, which the
+ * executor evaluates without function calls (two casts per row cost more).
+ */
 static char *
 numeric_expr(const TermPart *part)
 {
-	return psprintf(part->is_bool ? "(%s)::pg_catalog.int4::pg_catalog.float8"
-					: "(%s)::pg_catalog.float8", quote_identifier(part->column));
+	const char *c = quote_identifier(part->column);
+
+	if (part->is_bool)
+		return psprintf("CASE WHEN (%s) THEN 1::pg_catalog.float8 WHEN NOT (%s) THEN 0::pg_catalog.float8 END",
+						c, c);
+	return psprintf("(%s)::pg_catalog.float8", c);
 }
 
-/* the product of a term's numeric parts, or NULL */
+/*
+ * The product of a term's numeric parts, or NULL.  A boolean factor of a
+ * product is a CASE: the rest where true, the rest times 0 where false (so
+ * that a NULL, NaN or infinite rest still makes the row incomplete), NULL
+ * where NULL.
+ */
 static char *
 term_numeric_expr(const ModelTerm *term)
 {
 	StringInfoData s;
+	char	   *e;
 	int			i,
 				n = 0;
 
 	initStringInfo(&s);
 	for (i = 0; i < term->nparts; i++)
-		if (!term->parts[i].factor)
-			appendStringInfo(&s, "%s%s", n++ ? " * " : "",
+		if (!term->parts[i].factor && !term->parts[i].is_bool)
+			appendStringInfo(&s, "%s%s", n++ ? " OPERATOR(pg_catalog.*) " : "",
 							 numeric_expr(&term->parts[i]));
-	if (n == 0)
-		return NULL;
-	return n == 1 ? s.data : psprintf("(%s)", s.data);
+	e = n == 0 ? NULL : n == 1 ? s.data : psprintf("(%s)", s.data);
+	for (i = 0; i < term->nparts; i++)
+	{
+		const char *c;
+
+		if (term->parts[i].factor || !term->parts[i].is_bool)
+			continue;
+		if (e == NULL)
+		{
+			e = numeric_expr(&term->parts[i]);
+			continue;
+		}
+		c = quote_identifier(term->parts[i].column);
+		e = psprintf("(CASE WHEN (%s) THEN %s WHEN NOT (%s) THEN %s OPERATOR(pg_catalog.*) 0::pg_catalog.float8 END)",
+					 c, e, c, e);
+	}
+	return e;
 }
 
 /*
@@ -740,14 +768,17 @@ find_levels(ModelTermsPriv *p, const Groups *gr)
 	}
 }
 
-/* the SQL literal of a level, cast to the factor's type */
+/*
+ * A level's indicator as SQL: 1 where the value's text form is the level's,
+ * 0 where it is another, NULL where the value is NULL (levels are text
+ * forms, as the scan's keys)
+ */
 static char *
 level_expr(const Factor *f, int level)
 {
-	return psprintf("((%s) = CAST(%s AS %s))::pg_catalog.int4::pg_catalog.float8",
+	return psprintf("((%s)::pg_catalog.text OPERATOR(pg_catalog.=) %s::pg_catalog.text)::pg_catalog.int4::pg_catalog.float8",
 					quote_identifier(f->column),
-					quote_literal_cstr(f->level_text[level]),
-					format_type_be_qualified(f->type));
+					quote_literal_cstr(f->level_text[level]));
 }
 
 static void
@@ -820,7 +851,7 @@ expand_term(ModelTerms *mt, int *cap, const ModelTerm *term)
 			}
 			appendStringInfo(&name, "%s[%s]", part->column,
 							 p->factors[part->factor_no].level_text[combo[i]]);
-			appendStringInfo(&expr, "%s%s", expr.len ? " * " : "",
+			appendStringInfo(&expr, "%s%s", expr.len ? " OPERATOR(pg_catalog.*) " : "",
 							 level_expr(&p->factors[part->factor_no], combo[i]));
 			col.req_factor[r] = part->factor_no;
 			col.req_level[r++] = combo[i];
