@@ -10,7 +10,7 @@
 #   floor         SELECT count(*), sum(x), sum(y), count(f), count(b)
 #   model_summary survey_reg.model_summary('tt', 'y',
 #                     ARRAY['x, factor(f)', 'b, x:b'])
-#                 (one scan grouped by f over y, x, b and x*b:
+#                 (one ungrouped scan, a state per level of f over y, x, b, x*b:
 #                 src/model_terms.c)
 #   indicators    the alternative design, every model column computed in
 #                 the scan: moments_of(y, x, 4 indicators, b, x*b) (reference)
