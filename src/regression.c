@@ -39,6 +39,7 @@
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
+#include "model_terms.h"
 #include "ols_core.h"
 #include "rmath_loader.h"
 #include "robust.h"
@@ -145,6 +146,8 @@ trimmed_copy(const char *s, int len)
  * is a comma-separated list of names; blanks around a name are dropped and
  * names are otherwise kept exactly (they are matched exactly).
  */
+static void reg_check_spec(const RegSpec *spec);
+
 static RegSpec *
 reg_parse_spec(const char *dependent, ArrayType *blocks_arr, bool intercept)
 {
@@ -152,8 +155,7 @@ reg_parse_spec(const char *dependent, ArrayType *blocks_arr, bool intercept)
 	char	  **blocks;
 	int			nblocks,
 				cap,
-				i,
-				j;
+				i;
 
 	spec->dependent = pstrdup(dependent);
 	spec->intercept = intercept;
@@ -208,6 +210,17 @@ reg_parse_spec(const char *dependent, ArrayType *blocks_arr, bool intercept)
 		spec->block_ends[i] = spec->npreds;
 	}
 
+	reg_check_spec(spec);
+	return spec;
+}
+
+/* the dependent is no predictor, no predictor is named twice */
+static void
+reg_check_spec(const RegSpec *spec)
+{
+	int			i,
+				j;
+
 	for (i = 0; i < spec->npreds; i++)
 	{
 		if (strcmp(spec->preds[i], spec->dependent) == 0)
@@ -223,6 +236,21 @@ reg_parse_spec(const char *dependent, ArrayType *blocks_arr, bool intercept)
 								spec->preds[i]),
 						 errdetail("A predictor may appear in one block only, once.")));
 	}
+}
+
+/* the spec of the model columns of terms (model_terms.c), after the scan */
+static RegSpec *
+reg_spec_of_terms(const ModelTerms *mt, bool intercept)
+{
+	RegSpec    *spec = palloc0(sizeof(RegSpec));
+
+	spec->dependent = mt->names[0];
+	spec->preds = mt->names + 1;
+	spec->npreds = mt->ncolumns - 1;
+	spec->block_ends = mt->block_ends;
+	spec->nblocks = mt->nblocks;
+	spec->intercept = intercept;
+	reg_check_spec(spec);
 	return spec;
 }
 
@@ -589,6 +617,46 @@ reg_state(FunctionCallInfo fcinfo, reg_emit_fn emit)
 }
 
 /*
+ * Table-name forms with model terms: one grouped scan finds the factors'
+ * levels and gives the state over the model's columns (model_terms.c); a
+ * robust se scans again with each column's expression, reading the same
+ * snapshot.
+ */
+static Datum
+reg_table_terms(FunctionCallInfo fcinfo, reg_emit_fn emit,
+				const RegTableArgs *args, const TableRef *t, ModelTerms *mt)
+{
+	RobustOptions opt;
+	char	   *sql;
+	MomentsState *m;
+	RegFit	   *rf;
+	Snapshot	snapshot = InvalidSnapshot;
+
+	robust_options(&opt, args->se, args->weight_type, args->cluster,
+				   args->strata, args->lonely_psu, args->weight);
+	if (opt.robust)
+		robust_check_columns(args->source, &opt);
+	sql = model_terms_scan_sql(mt, t, args->weight);
+	if (opt.robust)
+		snapshot = table_snapshot_after(sql, 0, NULL);
+	m = model_terms_scan(mt, sql, snapshot);
+	rf = reg_fit(m, reg_spec_of_terms(mt, args->intercept));
+	if (opt.robust)
+	{
+		RobustFit  *fit = reg_robust_fit(rf, opt.se, opt.weight);
+		char	   *meat_sql = robust_table_meat_sql_exprs(args->source, mt->exprs,
+														   mt->ncolumns, &opt);
+		bytea	   *meat = robust_table_meat(meat_sql, &opt, fit, snapshot);
+
+		UnregisterSnapshot(snapshot);
+		rf->rfit = fit;
+		rf->robust = robust_result(m, fit, meat, opt.lonely);
+	}
+	emit((ReturnSetInfo *) fcinfo->resultinfo, rf);
+	return (Datum) 0;
+}
+
+/*
  * Table-name forms: one scan over the dependent and every predictor
  * (listwise over all of them, so every model uses the same rows); with a
  * robust se (or probability weights) a second scan for the meat.
@@ -608,6 +676,14 @@ reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 	InitMaterializedSRF(fcinfo, 0);
 	if (!reg_table_args(fcinfo, &args))
 		return (Datum) 0;
+	{
+		TableRef	t = resolve_relation(args.source);
+		ModelTerms *mt = model_terms_parse(&t, args.dependent, args.blocks);
+
+		/* factors, interactions or booleans: model_terms.c's scan */
+		if (!mt->simple)
+			return reg_table_terms(fcinfo, emit, &args, &t, mt);
+	}
 	spec = reg_parse_spec(args.dependent, args.blocks, args.intercept);
 	robust_options(&opt, args.se, args.weight_type, args.cluster, args.strata,
 				   args.lonely_psu, args.weight);

@@ -1089,12 +1089,21 @@ robust_meat_settings(bytea *meat, RobustSe *se, RobustWeight *weight,
 /* the second scan of the table-name forms                           */
 /* ---------------------------------------------------------------- */
 
+/* ", " between the expressions (and one before them when comma) */
 static void
-append_score_call(StringInfo sql, const TableRef *t, char **columns,
-				  int ncolumns, const char *weight)
+append_exprs(StringInfo sql, char **vars, int nvars, bool comma)
+{
+	for (int i = 0; i < nvars; i++)
+		appendStringInfo(sql, "%s%s", (i || comma) ? ", " : "", vars[i]);
+}
+
+/* vars: float8 SQL expressions of the dependent and the predictors */
+static void
+append_score_call(StringInfo sql, const TableRef *t, char **vars, int nvars,
+				  const char *weight)
 {
 	appendStringInfoString(sql, "survey_reg.scores($1, ARRAY[");
-	append_float8_columns(sql, t, columns, ncolumns, false);
+	append_exprs(sql, vars, nvars, false);
 	appendStringInfoString(sql, "]::pg_catalog.float8[]");
 	if (weight)
 		appendStringInfo(sql, ", %s", column_float8_expr(t, weight));
@@ -1116,19 +1125,33 @@ robust_table_meat_sql(text *source, char **columns, int ncolumns,
 					  const RobustOptions *o)
 {
 	TableRef	t = resolve_relation(source);
+	char	  **vars = palloc(sizeof(char *) * (ncolumns > 0 ? ncolumns : 1));
+	int			i;
+
+	/* the same errors as the first scan's, before this query is prepared */
+	check_columns(&t, columns, ncolumns);
+	for (i = 0; i < ncolumns; i++)
+		vars[i] = column_float8_expr(&t, columns[i]);
+	return robust_table_meat_sql_exprs(source, vars, ncolumns, o);
+}
+
+/* the same with the variables as float8 SQL expressions (model_terms.c) */
+char *
+robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
+							const RobustOptions *o)
+{
+	TableRef	t = resolve_relation(source);
 	char	   *rel = t.sql_name;
 	const char *cl = o->cluster ? quote_identifier(o->cluster) : NULL;
 	const char *st = o->strata ? quote_identifier(o->strata) : NULL;
 	StringInfoData sql;
 
-	/* the same errors as the first scan's, before this query is prepared */
-	check_columns(&t, columns, ncolumns);
 	if (o->weight_col)
 		check_column(&t, o->weight_col);
 	initStringInfo(&sql);
 	/* meat_of's transition function takes the state, fit, weight, columns */
 	if (o->se != ROBUST_CLUSTER && o->se != ROBUST_DESIGN && !t.on_citus
-		&& 2 + (o->weight_col ? 1 : 0) + ncolumns <= FUNC_MAX_ARGS)
+		&& 2 + (o->weight_col ? 1 : 0) + nvars <= FUNC_MAX_ARGS)
 	{
 		/* rows as units: the batched aggregate (robust_meat_of.c) */
 		if (o->weight_col)
@@ -1136,13 +1159,13 @@ robust_table_meat_sql(text *source, char **columns, int ncolumns,
 							 column_float8_expr(&t, o->weight_col));
 		else
 			appendStringInfoString(&sql, "SELECT survey_reg.meat_of($1");
-		append_float8_columns(&sql, &t, columns, ncolumns, true);
+		append_exprs(&sql, vars, nvars, true);
 		appendStringInfo(&sql, "), false, false FROM %s", rel);
 	}
 	else if (o->se != ROBUST_CLUSTER && o->se != ROBUST_DESIGN)
 	{
 		appendStringInfoString(&sql, "SELECT survey_reg.meat($1, ");
-		append_score_call(&sql, &t, columns, ncolumns, o->weight_col);
+		append_score_call(&sql, &t, vars, nvars, o->weight_col);
 		appendStringInfo(&sql, "), false, false FROM %s", rel);
 	}
 	else if (cl)
@@ -1156,14 +1179,14 @@ robust_table_meat_sql(text *source, char **columns, int ncolumns,
 						 o->se == ROBUST_CLUSTER ? " AND u IS NOT NULL" : "",
 						 st ? psprintf("(%s)::pg_catalog.text", st) : "NULL::pg_catalog.text",
 						 st ? psprintf("(%s) IS NULL", st) : "false", cl);
-		append_score_call(&sql, &t, columns, ncolumns, o->weight_col);
+		append_score_call(&sql, &t, vars, nvars, o->weight_col);
 		appendStringInfo(&sql, ") AS u FROM %s GROUP BY %s%s%s) q",
 						 rel, st ? st : "", st ? ", " : "", cl);
 	}
 	else
 	{
 		appendStringInfoString(&sql, "SELECT survey_reg.meat($1, ");
-		append_score_call(&sql, &t, columns, ncolumns, o->weight_col);
+		append_score_call(&sql, &t, vars, nvars, o->weight_col);
 		if (st)
 			appendStringInfo(&sql, ", (%s)::pg_catalog.text), false, "
 							 "coalesce(pg_catalog.bool_or((%s) IS NULL), false) FROM %s",

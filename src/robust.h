@@ -55,6 +55,8 @@ extern ArrayType *robust_fit_array(const RobustFit *fit);
  */
 extern char *robust_table_meat_sql(text *source, char **columns, int ncolumns,
 								   const RobustOptions *o);
+extern char *robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
+										 const RobustOptions *o);
 extern bytea *robust_table_meat(const char *sql, const RobustOptions *o,
 								const RobustFit *fit,
 								struct SnapshotData *snapshot);

@@ -241,7 +241,11 @@ DECLARE
 		NULL, labels, captions, language);
 	pstyle jsonb := survey_reg._style(1, decimal_mark, true, NULL, labels,
 		captions, language);
-	vars text[] := coalesce(variables, survey_reg._model_columns(dependent, blocks));
+	-- by default the dependent and the predictors that are plain columns
+	-- (not factor(), not an interaction: issue 15)
+	vars text[] := coalesce(variables, ARRAY(SELECT c
+		FROM unnest(survey_reg._model_columns(dependent, blocks)) WITH ORDINALITY AS u(c, o)
+		WHERE c !~ '[():*''"]' ORDER BY o));
 	fig text := coalesce(figure_variable, dependent);
 	t_desc jsonb;
 	t_chart jsonb;
@@ -279,10 +283,10 @@ BEGIN
 		t_rel := survey_reg._reliability_rows(src, indices, index_items, weight,
 			'{k,n,alpha,alpha_ci,mean_r}', NULL, style);
 	END IF;
-	t_reg := survey_reg._regression_rows(
-		survey_reg.table_moments(src, survey_reg._model_columns(dependent, blocks), weight),
-		dependent, blocks, true, statistic, block_labels, model_labels,
-		'{n,r2,adj_r2,r2_change}', NULL, style);
+	t_reg := (SELECT survey_reg._regression_rows(mm.m, dependent, mm.model_blocks,
+		true, statistic, block_labels, model_labels, '{n,r2,adj_r2,r2_change}',
+		NULL, style)
+		FROM survey_reg._model_moments(src, dependent, blocks, weight) mm);
 	t_cor := survey_reg._correlation_src_rows(src, vars, missing, weight, '–',
 		true, NULL, style);
 
@@ -888,6 +892,62 @@ COMMENT ON FUNCTION survey_reg.meat_of_combinefn(bytea, bytea) IS
 	'combine function of aggregates meat_of and meat_of_weighted: two partial meats added';
 COMMENT ON FUNCTION survey_reg.meat_of_finalfn(bytea) IS
 	'final function of aggregates meat_of and meat_of_weighted: the meat as bytea for robust_coefficients / robust_model_summary';
+-- issue 15: model terms (factor(), a:b, a*b, booleans) in the table-name
+-- regression forms and in regression_table / report of a table
+-- (src/sql/40_regression.sql, src/sql/50_report.sql)
+COMMENT ON FUNCTION survey_reg.coefficients(text, text, text[], text, bool, text, text, text, text, text) IS
+	'hierarchical OLS coefficients of a table or view (one scan; blocks of terms: col, factor(col), factor(col, ''ref''), a:b, a*b, booleans as 0/1; weight = frequency- or probability-weight column; se = classical, hc0-hc3, cluster (CR1) or design (linearization) with cluster and strata columns)';
+COMMENT ON FUNCTION survey_reg.model_summary(text, text, text[], text, bool, text, text, text, text, text) IS
+	'hierarchical OLS model summaries of a table or view (one scan; blocks of terms as coefficients; with a robust se, F and F change are Wald tests with that variance)';
+CREATE FUNCTION survey_reg._model_moments(source text, dependent text,
+	blocks text[], weight text, OUT m survey_reg.moments,
+	OUT model_blocks text[])
+AS 'MODULE_PATHNAME', 'model_moments_sql' LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE OR REPLACE FUNCTION survey_reg._regression_table_src(src text, dependent text,
+	blocks text[], weight text, intercept bool, statistic text,
+	block_labels text[], model_labels text[], summary text[], digits int,
+	decimal_mark text, leading_zero bool, star_levels float8[], labels jsonb,
+	captions jsonb, language text, title text)
+RETURNS TABLE(row_no int, kind text, label text, cells text[], line text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT r.* FROM survey_reg._model_moments(src, dependent, blocks, weight) mm,
+		LATERAL survey_reg.regression_table(mm.m, dependent, mm.model_blocks,
+			intercept, statistic, block_labels, model_labels, summary, digits,
+			decimal_mark, leading_zero, star_levels, labels, captions, language,
+			title) r
+$$;
+
+-- Model terms (src/moments_by.c): one moments state per combination of
+-- factor levels in one ungrouped scan (model_terms.c; cheaper than GROUP
+-- BY), at most 1000 combinations
+CREATE FUNCTION survey_reg._moments_by_transfn(bytea, text, VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg._moments_by_weighted_transfn(bytea, text, float8, VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_weighted_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg._moments_by_combinefn(bytea, bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_combinefn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_reg._moments_by_finalfn(bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_finalfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE survey_reg._moments_by(text, VARIADIC "any") (
+	SFUNC = survey_reg._moments_by_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg._moments_by_combinefn,
+	FINALFUNC = survey_reg._moments_by_finalfn,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE survey_reg._moments_by_weighted(text, float8, VARIADIC "any") (
+	SFUNC = survey_reg._moments_by_weighted_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg._moments_by_combinefn,
+	FINALFUNC = survey_reg._moments_by_finalfn,
+	PARALLEL = SAFE
+);
 
 -- issue 12, item 6: privileges for every role (src/sql/90_privileges.sql;
 -- stays the last section: ALL FUNCTIONS must see every function)

@@ -37,7 +37,7 @@ RETURNS TABLE(model int, term text, b float8, se float8, beta float8,
 	vif float8)
 AS 'MODULE_PATHNAME', 'coefficients_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION survey_reg.coefficients(text, text, text[], text, bool, text, text, text, text, text) IS
-	'hierarchical OLS coefficients of a table or view (one scan; weight = frequency- or probability-weight column; se = classical, hc0-hc3, cluster (CR1) or design (linearization) with cluster and strata columns)';
+	'hierarchical OLS coefficients of a table or view (one scan; blocks of terms: col, factor(col), factor(col, ''ref''), a:b, a*b, booleans as 0/1; weight = frequency- or probability-weight column; se = classical, hc0-hc3, cluster (CR1) or design (linearization) with cluster and strata columns)';
 
 CREATE FUNCTION survey_reg.model_summary(source text, dependent text,
 	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
@@ -50,4 +50,42 @@ RETURNS TABLE(model int, n float8, predictors int, r float8, r2 float8,
 	df2_change float8, p_change float8)
 AS 'MODULE_PATHNAME', 'model_summary_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION survey_reg.model_summary(text, text, text[], text, bool, text, text, text, text, text) IS
-	'hierarchical OLS model summaries of a table or view (one scan; with a robust se, F and F change are Wald tests with that variance)';
+	'hierarchical OLS model summaries of a table or view (one scan; blocks of terms as coefficients; with a robust se, F and F change are Wald tests with that variance)';
+
+-- Model terms for the formatted tables (src/model_terms.c): the state over
+-- the model's columns (factor indicators, products, booleans as 0/1) and
+-- the blocks over their names, from one scan
+CREATE FUNCTION survey_reg._model_moments(source text, dependent text,
+	blocks text[], weight text, OUT m survey_reg.moments,
+	OUT model_blocks text[])
+AS 'MODULE_PATHNAME', 'model_moments_sql' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+-- Model terms (src/moments_by.c): one moments state per combination of
+-- factor levels in one ungrouped scan (model_terms.c; cheaper than GROUP
+-- BY), at most 1000 combinations
+CREATE FUNCTION survey_reg._moments_by_transfn(bytea, text, VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg._moments_by_weighted_transfn(bytea, text, float8, VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_weighted_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg._moments_by_combinefn(bytea, bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_combinefn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_reg._moments_by_finalfn(bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'moments_by_finalfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE survey_reg._moments_by(text, VARIADIC "any") (
+	SFUNC = survey_reg._moments_by_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg._moments_by_combinefn,
+	FINALFUNC = survey_reg._moments_by_finalfn,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE survey_reg._moments_by_weighted(text, float8, VARIADIC "any") (
+	SFUNC = survey_reg._moments_by_weighted_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg._moments_by_combinefn,
+	FINALFUNC = survey_reg._moments_by_finalfn,
+	PARALLEL = SAFE
+);

@@ -1186,11 +1186,11 @@ RETURNS TABLE(row_no int, kind text, label text, cells text[], line text)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT * FROM survey_reg.regression_table(
-		survey_reg.table_moments(src, survey_reg._model_columns(dependent, blocks), weight),
-		dependent, blocks, intercept, statistic, block_labels, model_labels,
-		summary, digits, decimal_mark, leading_zero, star_levels, labels,
-		captions, language, title)
+	SELECT r.* FROM survey_reg._model_moments(src, dependent, blocks, weight) mm,
+		LATERAL survey_reg.regression_table(mm.m, dependent, mm.model_blocks,
+			intercept, statistic, block_labels, model_labels, summary, digits,
+			decimal_mark, leading_zero, star_levels, labels, captions, language,
+			title) r
 $$;
 
 CREATE FUNCTION survey_reg.regression_table(source text, dependent text,
@@ -1823,7 +1823,11 @@ DECLARE
 		NULL, labels, captions, language);
 	pstyle jsonb := survey_reg._style(1, decimal_mark, true, NULL, labels,
 		captions, language);
-	vars text[] := coalesce(variables, survey_reg._model_columns(dependent, blocks));
+	-- by default the dependent and the predictors that are plain columns
+	-- (not factor(), not an interaction: issue 15)
+	vars text[] := coalesce(variables, ARRAY(SELECT c
+		FROM unnest(survey_reg._model_columns(dependent, blocks)) WITH ORDINALITY AS u(c, o)
+		WHERE c !~ '[():*''"]' ORDER BY o));
 	fig text := coalesce(figure_variable, dependent);
 	t_desc jsonb;
 	t_chart jsonb;
@@ -1861,10 +1865,10 @@ BEGIN
 		t_rel := survey_reg._reliability_rows(src, indices, index_items, weight,
 			'{k,n,alpha,alpha_ci,mean_r}', NULL, style);
 	END IF;
-	t_reg := survey_reg._regression_rows(
-		survey_reg.table_moments(src, survey_reg._model_columns(dependent, blocks), weight),
-		dependent, blocks, true, statistic, block_labels, model_labels,
-		'{n,r2,adj_r2,r2_change}', NULL, style);
+	t_reg := (SELECT survey_reg._regression_rows(mm.m, dependent, mm.model_blocks,
+		true, statistic, block_labels, model_labels, '{n,r2,adj_r2,r2_change}',
+		NULL, style)
+		FROM survey_reg._model_moments(src, dependent, blocks, weight) mm);
 	t_cor := survey_reg._correlation_src_rows(src, vars, missing, weight, '–',
 		true, NULL, style);
 
