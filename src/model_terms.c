@@ -321,14 +321,9 @@ parse_part(ModelTermsPriv *p, const TableRef *t, const char *s,
 		Oid			type = column_type(t, part->column);
 
 		part->is_bool = type == BOOLOID;
-		if (TypeCategory(type) == TYPCATEGORY_STRING)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("column \"%s\" is of type %s, not a number",
-							part->column, format_type_be(type)),
-					 errdetail("In the term \"%s\".", term),
-					 errhint("For a categorical predictor write factor(%s).",
-							 part->column)));
+		/* the table-name forms' one type check and message (table_api.c) */
+		if (!part->is_bool)
+			(void) column_float8_expr(t, part->column);
 	}
 }
 
@@ -370,13 +365,8 @@ parse_term(ModelTermsPriv *p, const TableRef *t, const char *term, int block)
 			Oid			type = column_type(t, parts->column);
 
 			parts->is_bool = type == BOOLOID;
-			if (TypeCategory(type) == TYPCATEGORY_STRING)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("column \"%s\" is of type %s, not a number",
-								parts->column, format_type_be(type)),
-						 errhint("For a categorical predictor write factor(%s).",
-								 parts->column)));
+			if (!parts->is_bool)
+				(void) column_float8_expr(t, parts->column);
 		}
 		add_term(p, block, 1, parts);
 		return;
@@ -552,14 +542,14 @@ group_scan_sql(ModelTermsPriv *p, const TableRef *t, const char *weight)
 			appendStringInfo(&sql, "%s'v%d'", i ? ", " : "", i);
 		appendStringInfoString(&sql, "]::pg_catalog.text[]");
 		if (weight)
-			appendStringInfo(&sql, ", (%s)::pg_catalog.float8", quote_identifier(weight));
+			appendStringInfo(&sql, ", %s", column_float8_expr(t, weight));
 		appendStringInfoChar(&sql, ')');
 	}
 	else
 	{
 		if (weight)
-			appendStringInfo(&sql, "SELECT survey_reg.moments_of_weighted((%s)::pg_catalog.float8",
-							 quote_identifier(weight));
+			appendStringInfo(&sql, "SELECT survey_reg.moments_of_weighted(%s",
+							 column_float8_expr(t, weight));
 		else
 			appendStringInfoString(&sql, "SELECT survey_reg.moments_of(");
 		for (i = 0; i < p->nscan; i++)
@@ -617,7 +607,7 @@ model_terms_scan_sql(ModelTerms *mt, const TableRef *t, char *weight)
 							 i ? " OPERATOR(pg_catalog.||) E'\\x1f' OPERATOR(pg_catalog.||) " : "",
 							 quote_identifier(p->factors[i].column));
 		if (weight)
-			appendStringInfo(&sql, ", (%s)::pg_catalog.float8", quote_identifier(weight));
+			appendStringInfo(&sql, ", %s", column_float8_expr(t, weight));
 		for (i = 0; i < p->nscan; i++)
 			appendStringInfo(&sql, ", %s", p->scan_exprs[i]);
 		appendStringInfo(&sql, ") FROM %s", t->sql_name);

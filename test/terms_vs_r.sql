@@ -207,8 +207,8 @@ SELECT is(pg_temp.err($$SELECT * FROM survey_reg.model_summary('t', 'y',
 	'a malformed term is an error (unquoted reference level)');
 SELECT is(pg_temp.err($$SELECT * FROM survey_reg.model_summary('t', 'y',
 	ARRAY['x, g'])$$),
-	$$42804 | column "g" is of type text, not a number | $$,
-	'a text column used as a number is an error that names factor()');
+	$$42804 | column "g" of relation "t" is of type text, not a number | survey_reg analyses columns of number types; boolean columns count as 0/1.$$,
+	'a text column used as a number is the table-name forms'' 42804 (its hint names factor(): sql/analyst_errors.sql)');
 
 -- a factor with more levels than a model may have columns: an error
 -- after the one grouped scan, not a model of 50,000 columns
