@@ -27,6 +27,7 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
 #include "design_core.h"
@@ -69,11 +70,12 @@ column_is_boolean(const TableRef *t, const char *col)
 	return get_atttype(t->relid, get_attnum(t->relid, col)) == BOOLOID;
 }
 
+/* a design column as it is (grouped, then cast to text: one cast per group) */
 static void
-append_text_col(StringInfo sql, const char *col, const char *alias)
+append_key_col(StringInfo sql, const char *col, const char *alias)
 {
 	if (col)
-		appendStringInfo(sql, "(%s)::pg_catalog.text AS %s, ", quote_identifier(col), alias);
+		appendStringInfo(sql, "%s AS %s, ", quote_identifier(col), alias);
 	else
 		appendStringInfo(sql, "''::pg_catalog.text AS %s, ", alias);
 }
@@ -98,7 +100,8 @@ means_sql(const MeansArgs *a)
 	int			i;
 
 	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT s, p, q, g, pg_catalog.count(*), "
+	appendStringInfoString(&sql, "SELECT s::pg_catalog.text, p::pg_catalog.text, "
+						   "q::pg_catalog.text, g::pg_catalog.text, pg_catalog.count(*), "
 						   "pg_catalog.count(*) FILTER (WHERE u), "
 						   "pg_catalog.count(*) FILTER (WHERE u AND w IS NULL), "
 						   "pg_catalog.count(*) FILTER (WHERE u AND f1 IS NULL), "
@@ -121,10 +124,10 @@ means_sql(const MeansArgs *a)
 	for (i = 0; i < a->nvars; i++)
 		appendStringInfo(&sql, "%sy%d IS NOT NULL", i ? " OR " : "", i);
 	appendStringInfoString(&sql, ") AS u FROM (SELECT ");
-	append_text_col(&sql, a->strata, "s");
-	append_text_col(&sql, a->cluster, "p");
-	append_text_col(&sql, a->cluster2, "q");
-	append_text_col(&sql, a->by, "g");
+	append_key_col(&sql, a->strata, "s");
+	append_key_col(&sql, a->cluster, "p");
+	append_key_col(&sql, a->cluster2, "q");
+	append_key_col(&sql, a->by, "g");
 	append_float_col(&sql, a->weight, "w", false);
 	if (a->fpc)
 		append_float_col(&sql, a->fpc, "f1", false);
@@ -154,8 +157,7 @@ means_sql(const MeansArgs *a)
 		sql.data[sql.len] = '\0';
 	}
 	appendStringInfo(&sql, " FROM %s) i) r WHERE u OR (s IS NOT NULL AND p IS NOT NULL AND q IS NOT NULL)"
-					 " GROUP BY s, p, q, g"
-					 " ORDER BY s COLLATE \"C\", p COLLATE \"C\", q COLLATE \"C\"",
+					 " GROUP BY s, p, q, g",
 					 a->t.sql_name);
 	return sql.data;
 }
@@ -381,13 +383,44 @@ minmax(bool *have, double *lo, double *hi, double vmin, double vmax)
 	*hi = fmax(*hi, vmax);
 }
 
+typedef struct UnitRow
+{
+	char	   *s,
+			   *p,
+			   *q;
+	HeapTuple	tup;
+} UnitRow;
+
+/* NULL first, then byte order */
+static int
+cmp_key(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int
+cmp_units(const void *x, const void *y)
+{
+	const UnitRow *a = x,
+			   *b = y;
+	int			c = cmp_key(a->s, b->s);
+
+	if (c == 0)
+		c = cmp_key(a->p, b->p);
+	if (c == 0)
+		c = cmp_key(a->q, b->q);
+	return c;
+}
+
 /* run the scan and feed design_core; the groups' cells in *g */
 static void
 means_scan(const MeansArgs *a, MeansGroups *g)
 {
 	char	   *sql = means_sql(a);
 	Stream		st;
-	Portal		portal;
+	Snapshot	snap;
 	SPIPlanPtr	plan;
 	bool		rows = a->cluster == NULL;
 	int			ncols = rows ? NVAR_COLS_ROWS : NVAR_COLS;
@@ -400,25 +433,48 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	plan = SPI_prepare(sql, 0, NULL);
+	/*
+	 * Not a cursor: a cursor's plan is never parallel.  The grouped rows
+	 * (units x groups) are few next to the relation's.  Locks before
+	 * snapshot, as table_api.c: preparing locks the relations, then the
+	 * snapshot is taken.
+	 */
+	plan = SPI_prepare_cursor(sql, 0, NULL, CURSOR_OPT_PARALLEL_OK);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
-	for (;;)
+	snap = RegisterSnapshot(GetTransactionSnapshot());
+	if (SPI_execute_snapshot(plan, NULL, NULL, snap, InvalidSnapshot, true, false, 0)
+		!= SPI_OK_SELECT)
+		elog(ERROR, "survey_reg survey_means scan failed");
+	UnregisterSnapshot(snap);
 	{
-		uint64		r;
+		uint64		r,
+					nrows = SPI_processed;
+		UnitRow    *units = palloc(sizeof(UnitRow) * (nrows > 0 ? nrows : 1));
 
-		SPI_cursor_fetch(portal, true, 1000);
-		if (SPI_processed == 0)
-			break;
-		for (r = 0; r < SPI_processed; r++)
+		/*
+		 * Nested order, sorted here: an ORDER BY lets the planner sort the
+		 * relation's rows for a GroupAggregate instead of hashing them.
+		 */
+		for (r = 0; r < nrows; r++)
 		{
 			HeapTuple	tup = SPI_tuptable->vals[r];
 			TupleDesc	desc = SPI_tuptable->tupdesc;
+
+			units[r].s = gettext_or_null(tup, desc, COL_S);
+			units[r].p = gettext_or_null(tup, desc, COL_P);
+			units[r].q = gettext_or_null(tup, desc, COL_Q);
+			units[r].tup = tup;
+		}
+		qsort(units, nrows, sizeof(UnitRow), cmp_units);
+		for (r = 0; r < nrows; r++)
+		{
+			HeapTuple	tup = units[r].tup;
+			TupleDesc	desc = SPI_tuptable->tupdesc;
 			MemoryContext old = MemoryContextSwitchTo(SPI_tuptable->tuptabcxt);
-			char	   *s = gettext_or_null(tup, desc, COL_S),
-					   *p = gettext_or_null(tup, desc, COL_P),
-					   *q = gettext_or_null(tup, desc, COL_Q),
+			char	   *s = units[r].s,
+					   *p = units[r].p,
+					   *q = units[r].q,
 					   *gv = gettext_or_null(tup, desc, COL_G);
 			int64		used = geti8(tup, desc, COL_USED);
 			bool		isnull,
@@ -508,11 +564,9 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 							   getf8(tup, desc, c + 2, &isnull));
 			}
 		}
-		SPI_freetuptable(SPI_tuptable);
 	}
 	if (started)
 		end_stratum(&st);
-	SPI_cursor_close(portal);
 	SPI_finish();
 }
 

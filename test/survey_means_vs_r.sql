@@ -13,7 +13,7 @@ SELECT plan(14);
 
 CREATE TEMP TABLE smp (id int, stratum int, psu int, ssu int, fpc1 float8,
 	frac1 float8, fpc2 float8, fpcrows float8, stratum_l int, w float8,
-	y1 float8, y2 float8, b bool, cat text, dom bool);
+	y1 float8, y2 float8, b bool, cat text, dom bool, x float8);
 \copy smp FROM 'test/data/survey_sample.csv' CSV HEADER
 CREATE TEMP TABLE exp (case_ text, design text, lonely_psu text, by_ bool,
 	domain_ bool, group_value text, variable text, n bigint, mean float8,
