@@ -1126,10 +1126,7 @@ robust_result(const MomentsState *m, const RobustFit *fit, bytea *meat,
 {
 	MeatView	v;
 	RobustStratum *strata;
-	RobustResult *res;
-	RobustStatus st;
-	int			i,
-				j;
+	int			i;
 
 	meat = meat_aligned(meat);
 	meat_view(meat, &v);
@@ -1151,11 +1148,29 @@ robust_result(const MomentsState *m, const RobustFit *fit, bytea *meat,
 		strata[i].sum = (const dd *) (e + 2);
 		strata[i].cross = strata[i].sum + v.h->q;
 	}
-	res = robust_variance(fit, strata, v.h->nstrata, lonely,
+	return robust_result_strata(m, fit, strata, v.h->nstrata, lonely, &v);
+}
+
+/*
+ * The variances from the strata's sums (robust_result; design_meat.c gives
+ * strata it has scaled itself, with v NULL)
+ */
+RobustResult *
+robust_result_strata(const MomentsState *m, const RobustFit *fit,
+					 const RobustStratum *strata, int nstrata,
+					 RobustLonely lonely, const void *view)
+{
+	const MeatView *vp = (const MeatView *) view;
+	RobustResult *res;
+	RobustStatus st;
+	int			i,
+				j;
+
+	res = robust_variance(fit, strata, nstrata, lonely,
 						  robust_n_df(m, fit->weight), robust_palloc, &st);
 	if (st == ROBUST_ERR_LONELY)
 	{
-		const char *key = meat_key(&v, res->bad_stratum, NULL);
+		const char *key = vp ? meat_key(vp, res->bad_stratum, NULL) : NULL;
 
 		if (key == NULL)
 			ereport(ERROR,

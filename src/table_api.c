@@ -313,6 +313,14 @@ MomentsState *
 table_moments_at(text *source, char **columns, int ncolumns,
 				 char *weight, Snapshot snapshot)
 {
+	return table_moments_domain(source, columns, ncolumns, weight, snapshot, NULL);
+}
+
+/* the same over the rows where the boolean column domain is true */
+MomentsState *
+table_moments_domain(text *source, char **columns, int ncolumns,
+					 char *weight, Snapshot snapshot, const char *domain)
+{
 	TableRef	t = resolve_relation(source);
 	StringInfoData sql;
 
@@ -323,6 +331,8 @@ table_moments_at(text *source, char **columns, int ncolumns,
 	appendStringInfoString(&sql, "SELECT ");
 	append_moments_call(&sql, &t, columns, ncolumns, weight);
 	appendStringInfo(&sql, " FROM %s", t.sql_name);
+	if (domain)
+		appendStringInfo(&sql, " WHERE (%s)::pg_catalog.bool", quote_identifier(domain));
 	return run_moments_query(sql.data, snapshot, 1, &columns, &ncolumns)[0];
 }
 

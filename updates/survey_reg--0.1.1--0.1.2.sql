@@ -379,6 +379,39 @@ AS 'MODULE_PATHNAME', 'survey_means_table' LANGUAGE C STABLE PARALLEL RESTRICTED
 COMMENT ON FUNCTION survey_reg.survey_means(text, text[], text, text, text, text, text, text, text, text, text) IS
 	'design-based means (proportions of boolean variables) and totals with linearization SEs, t intervals on the design df, by groups and in a domain; strata, clusters (PSUs), first-stage fpc and two-stage designs (cluster2, fpc2), as R''s survey package';
 
+-- issue 16: the design arguments fpc, cluster2, fpc2 and domain of the
+-- table-name regressions (src/sql/40_regression.sql): a new signature
+DROP FUNCTION survey_reg.coefficients(text, text, text[], text, bool, text, text, text, text, text);
+DROP FUNCTION survey_reg.model_summary(text, text, text[], text, bool, text, text, text, text, text);
+CREATE FUNCTION survey_reg.coefficients(source text, dependent text,
+	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
+	se text DEFAULT 'classical', cluster text DEFAULT NULL,
+	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
+RETURNS TABLE(model int, term text, b float8, se float8, beta float8,
+	t float8, p float8, ci_lower float8, ci_upper float8, tolerance float8,
+	vif float8)
+AS 'MODULE_PATHNAME', 'coefficients_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION survey_reg.coefficients(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text) IS
+	'hierarchical OLS coefficients of a table or view (one scan; weight = frequency- or probability-weight column; se = classical, hc0-hc3, cluster (CR1) or design (linearization) with cluster and strata columns, a first-stage fpc, a second stage (cluster2, fpc2) and a domain)';
+
+CREATE FUNCTION survey_reg.model_summary(source text, dependent text,
+	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
+	se text DEFAULT 'classical', cluster text DEFAULT NULL,
+	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
+RETURNS TABLE(model int, n float8, predictors int, r float8, r2 float8,
+	adj_r2 float8, se_estimate float8, f float8, df1 int, df2 float8,
+	p float8, r2_change float8, f_change float8, df1_change int,
+	df2_change float8, p_change float8)
+AS 'MODULE_PATHNAME', 'model_summary_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION survey_reg.model_summary(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text) IS
+	'hierarchical OLS model summaries of a table or view (one scan; with a robust se, F and F change are Wald tests with that variance)';
+
 -- issue 12, item 6: privileges for every role (src/sql/90_privileges.sql;
 -- stays the last section: ALL FUNCTIONS must see every function)
 GRANT USAGE ON SCHEMA survey_reg TO PUBLIC;

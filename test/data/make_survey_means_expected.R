@@ -51,9 +51,12 @@ d$dom[sample(n, 7)] <- NA
 d$fpcrows <- c(400, 350, 900)[d$stratum]
 # the lonely-PSU stratum (only in the lonely cases)
 d$stratum_l <- ifelse(d$psu == 1, 4, d$stratum)
+# a second predictor for svyglm (drawn last: the columns above are as before)
+d$x <- round(rnorm(n, 10, 3), 2)
+d$x[sample(n, 5)] <- NA
 
 out <- d[, c("id", "stratum", "psu", "ssu", "fpc1", "frac1", "fpc2",
-             "fpcrows", "stratum_l", "w", "y1", "y2", "b", "cat", "dom")]
+             "fpcrows", "stratum_l", "w", "y1", "y2", "b", "cat", "dom", "x")]
 write.csv(out, "test/data/survey_sample.csv", row.names = FALSE, na = "")
 
 designs <- list(
@@ -122,3 +125,38 @@ for (cs in cases) {
 write.csv(do.call(rbind, res), "test/data/survey_means_expected.csv",
           row.names = FALSE, na = "", quote = TRUE)
 cat(R.version.string, "survey", as.character(packageVersion("survey")), "\n")
+
+# svyglm (gaussian): y1 ~ y2 (model 1) and y1 ~ y2 + x (model 2) on the
+# same rows (survey_reg's blocks are listwise over every block: rows with a
+# missing x are left out of model 1 too, by subset(); svyglm's na.omit drops
+# those with a missing y1 or y2; their PSUs stay), per design and domain;
+# coefficients, SEs, df (degf - p + 1)
+options(survey.lonely.psu = "fail")
+glm_cases <- list(
+  list("onestage", FALSE), list("fpc", FALSE), list("frac", FALSE),
+  list("twostage", FALSE), list("onestage", TRUE), list("fpc", TRUE),
+  list("twostage", TRUE), list("rows_fpc", TRUE)
+)
+gres <- list()
+for (cs in glm_cases) {
+  dname <- cs[[1]]; dom <- cs[[2]]
+  des <- designs[[dname]](d)
+  des <- subset(des, !is.na(x))
+  if (dom) des <- subset(des, !is.na(dom) & dom)
+  case <- paste(dname, if (dom) "domain" else "whole", sep = "/")
+  fs <- list(y1 ~ y2, y1 ~ y2 + x)
+  for (k in 1:2) {
+    fit <- svyglm(fs[[k]], design = des)
+    co <- coef(fit); se <- SE(fit)
+    dfk <- fit$df.residual
+    ci <- confint(fit, df = dfk)
+    terms <- c("(Intercept)", names(co)[-1])
+    gres[[length(gres) + 1]] <- data.frame(
+      case_ = case, design = dname, domain = dom, model = k,
+      term = terms, b = sprintf("%.17g", co), se = sprintf("%.17g", se),
+      df = dfk, ci_lower = sprintf("%.17g", ci[, 1]),
+      ci_upper = sprintf("%.17g", ci[, 2]), n = nobs(fit))
+  }
+}
+write.csv(do.call(rbind, gres), "test/data/survey_glm_expected.csv",
+          row.names = FALSE, na = "", quote = TRUE)
