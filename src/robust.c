@@ -1014,6 +1014,29 @@ robust_table_meat_sql(text *source, char **columns, int ncolumns,
 	check_columns(&t, columns, ncolumns);
 	if (o->weight_col)
 		check_column(&t, o->weight_col);
+	/*
+	 * A design's rows that the regression drops listwise (a NULL model
+	 * column or weight) need no design columns (issue 16): left out when
+	 * they lack one, so they neither fail nor add a PSU.
+	 */
+	if (o->se == ROBUST_DESIGN && (cl || st))
+	{
+		StringInfoData from;
+		int			i;
+
+		initStringInfo(&from);
+		appendStringInfo(&from, "(SELECT * FROM %s WHERE (%s%s%s) OR (", rel,
+						 st ? psprintf("(%s) IS NOT NULL", st) : "",
+						 st && cl ? " AND " : "",
+						 cl ? psprintf("(%s) IS NOT NULL", cl) : "");
+		for (i = 0; i < ncolumns; i++)
+			appendStringInfo(&from, "%s(%s) IS NOT NULL", i ? " AND " : "",
+							 quote_identifier(columns[i]));
+		if (o->weight_col)
+			appendStringInfo(&from, " AND (%s) IS NOT NULL", quote_identifier(o->weight_col));
+		appendStringInfoString(&from, ")) AS design_rows");
+		rel = from.data;
+	}
 	initStringInfo(&sql);
 	if (o->se != ROBUST_CLUSTER && o->se != ROBUST_DESIGN)
 	{
