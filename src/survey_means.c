@@ -119,17 +119,25 @@ means_sql(const MeansArgs *a)
 						   ? "pg_catalog.count(*) FILTER (WHERE u AND f2 IS NULL), "
 						   "pg_catalog.min(f2), pg_catalog.max(f2)"
 						   : "0::pg_catalog.int8, NULL::pg_catalog.float8, NULL::pg_catalog.float8");
+	/*
+	 * Per variable: n, sum of w y and of w over the rows in the domain with
+	 * a value.  A row of a NULL group is summed but in no group's cell
+	 * (means_scan skips that group), so only the domain filters here; the
+	 * NULL products and values drop out of sum and count by themselves.
+	 */
 	for (i = 0; i < a->nvars; i++)
 	{
-		appendStringInfo(&sql, ", pg_catalog.count(*) FILTER (WHERE d AND y%d IS NOT NULL)"
-						 ", pg_catalog.sum(w * y%d) FILTER (WHERE d AND y%d IS NOT NULL)"
-						 ", pg_catalog.sum(w) FILTER (WHERE d AND y%d IS NOT NULL)",
-						 i, i, i, i);
+		const char *dom = a->domain ? " FILTER (WHERE dv)" : "";
+
+		appendStringInfo(&sql, ", pg_catalog.count(y%d)%s"
+						 ", pg_catalog.sum(w * y%d)%s"
+						 ", pg_catalog.sum(w) FILTER (WHERE %sy%d IS NOT NULL)",
+						 i, dom, i, dom, a->domain ? "dv AND " : "", i);
 		if (rows)
-			appendStringInfo(&sql, ", pg_catalog.sum((w * y%d) * (w * y%d)) FILTER (WHERE d AND y%d IS NOT NULL)"
-							 ", pg_catalog.sum((w * w) * y%d) FILTER (WHERE d AND y%d IS NOT NULL)"
-							 ", pg_catalog.sum(w * w) FILTER (WHERE d AND y%d IS NOT NULL)",
-							 i, i, i, i, i, i);
+			appendStringInfo(&sql, ", pg_catalog.sum((w * y%d) * (w * y%d))%s"
+							 ", pg_catalog.sum((w * w) * y%d)%s"
+							 ", pg_catalog.sum(w * w) FILTER (WHERE %sy%d IS NOT NULL)",
+							 i, i, dom, i, dom, a->domain ? "dv AND " : "", i);
 	}
 	appendStringInfoString(&sql, " FROM (SELECT *, d AND (");
 	for (i = 0; i < a->nvars; i++)
@@ -148,7 +156,15 @@ means_sql(const MeansArgs *a)
 		append_float_col(&sql, a->fpc2, "f2", false);
 	else
 		appendStringInfoString(&sql, "NULL::pg_catalog.float8 AS f2, ");
-	/* in the estimate's domain: the domain column true, the group known */
+	/*
+	 * dv: in the domain (the domain column true); d: also in a group (the by
+	 * value known), which a row needs to use the design columns
+	 */
+	if (a->domain)
+		appendStringInfo(&sql, "COALESCE((%s)::pg_catalog.bool, false) AS dv, ",
+						 quote_identifier(a->domain));
+	else
+		appendStringInfoString(&sql, "true AS dv, ");
 	if (a->domain)
 		appendStringInfo(&sql, "COALESCE((%s)::pg_catalog.bool, false)",
 						 quote_identifier(a->domain));
