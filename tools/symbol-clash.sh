@@ -74,7 +74,9 @@ for lib in $(closure "$module"); do
 done
 
 for soname in "${deep[@]}"; do
-	lib=$(ldconfig -p | awk -v s="$soname" '$1 == s { print $NF; exit }')
+	# no early exit in awk: ldconfig would die of SIGPIPE, and under
+	# pipefail and set -e the script with it, silently (seen under load)
+	lib=$(ldconfig -p | awk -v s="$soname" '$1 == s && !f { f = $NF } END { if (f) print f }')
 	[ -n "$lib" ] || { echo "symbol-clash.sh: $soname not found (ldconfig -p)" >&2; exit 2; }
 	# the module must open it (not link it) for the deep rule to apply
 	if closure "$module" | grep -q "/${soname%%.so*}\.so"; then
