@@ -4,18 +4,19 @@
 -- survey_sample.csv: y1 ~ y2 (model 1) and y1 ~ y2 + x (model 2) with
 -- probability weights, one stage with and without fpc (population count or
 -- sampling fraction), two stages with fpc at both, rows as PSUs with fpc,
--- each on the whole sample and in the domain dom (subset() of the design).
+-- each on the whole sample and in the domain dom (subset() of the design),
+-- and a lonely PSU (stratum_l) under each lonely_psu option.
 -- Coefficients, SEs and interval ends to 1e-10 relative, the df exactly;
 -- model_summary's n. Then the design columns that only rows dropped
 -- listwise lack (issue 16, deliver 3).
 BEGIN;
-SELECT plan(11);
+SELECT plan(12);
 
 CREATE TEMP TABLE smp (id int, stratum int, psu int, ssu int, fpc1 float8,
 	frac1 float8, fpc2 float8, fpcrows float8, stratum_l int, w float8,
 	y1 float8, y2 float8, b bool, cat text, dom bool, x float8);
 \copy smp FROM 'test/data/survey_sample.csv' CSV HEADER
-CREATE TEMP TABLE exp (case_ text, design text, domain_ bool, model int,
+CREATE TEMP TABLE exp (case_ text, design text, domain_ bool, lonely_psu text, model int,
 	term text, b float8, se float8, df float8, ci_lower float8,
 	ci_upper float8, n float8);
 \copy exp FROM 'test/data/survey_glm_expected.csv' CSV HEADER
@@ -27,15 +28,16 @@ INSERT INTO designs VALUES
 	('onestage', 'stratum', 'psu', NULL, NULL, NULL),
 	('fpc', 'stratum', 'psu', 'fpc1', NULL, NULL),
 	('frac', 'stratum', 'psu', 'frac1', NULL, NULL),
-	('twostage', 'stratum', 'psu', 'fpc1', 'ssu', 'fpc2');
+	('twostage', 'stratum', 'psu', 'fpc1', 'ssu', 'fpc2'),
+	('lonely_fpc', 'stratum_l', 'psu', 'fpc1', 'ssu', 'fpc2');
 
 CREATE TEMP TABLE got AS
 SELECT c.case_, r.*
-FROM (SELECT DISTINCT case_, design, domain_ FROM exp) c
+FROM (SELECT DISTINCT case_, design, domain_, lonely_psu FROM exp) c
 JOIN designs d USING (design),
 LATERAL survey_reg.coefficients('smp', 'y1', ARRAY['y2', 'x'], weight => 'w',
 	weight_type => 'probability', strata => d.strata, cluster => d.cluster,
-	fpc => d.fpc, cluster2 => d.cluster2, fpc2 => d.fpc2,
+	lonely_psu => c.lonely_psu, fpc => d.fpc, cluster2 => d.cluster2, fpc2 => d.fpc2,
 	domain => CASE WHEN c.domain_ THEN 'dom' END) r;
 
 CREATE TEMP VIEW pairs AS
@@ -60,14 +62,16 @@ SELECT is(pg_temp.bad(ARRAY['se', 'ci_lower', 'ci_upper'], '^(fpc|frac|rows_fpc)
 	'SEs and intervals with a first-stage fpc to 1e-10');
 SELECT is(pg_temp.bad(ARRAY['se', 'ci_lower', 'ci_upper'], '^twostage/'), NULL,
 	'SEs and intervals of the two-stage design with fpc at both stages to 1e-10');
-SELECT is(pg_temp.bad(ARRAY['se', 'ci_lower', 'ci_upper'], '/domain$'), NULL,
+SELECT is(pg_temp.bad(ARRAY['se', 'ci_lower', 'ci_upper'], '^lonely_fpc/'), NULL,
+	'a lonely PSU (two stages, fpc) with lonely_psu remove, certainty, adjust and average: SEs to 1e-10');
+SELECT is(pg_temp.bad(ARRAY['se', 'ci_lower', 'ci_upper'], '/domain'), NULL,
 	'SEs and intervals in a domain (the whole design kept) to 1e-10');
 SELECT is((SELECT string_agg(format('%s model %s: n %s, R %s', e.case_, e.model, s.n, e.n), '; ')
-	FROM (SELECT DISTINCT case_, design, domain_, model, n FROM exp) e
+	FROM (SELECT DISTINCT case_, design, domain_, lonely_psu, model, n FROM exp) e
 	JOIN designs d USING (design),
 	LATERAL survey_reg.model_summary('smp', 'y1', ARRAY['y2', 'x'], weight => 'w',
 		weight_type => 'probability', strata => d.strata, cluster => d.cluster,
-		fpc => d.fpc, cluster2 => d.cluster2, fpc2 => d.fpc2,
+		lonely_psu => e.lonely_psu, fpc => d.fpc, cluster2 => d.cluster2, fpc2 => d.fpc2,
 		domain => CASE WHEN e.domain_ THEN 'dom' END) s
 	WHERE s.model = e.model AND s.n <> e.n), NULL, 'model_summary: n as R (rows in the domain)');
 

@@ -131,19 +131,23 @@ cat(R.version.string, "survey", as.character(packageVersion("survey")), "\n")
 # missing x are left out of model 1 too, by subset(); svyglm's na.omit drops
 # those with a missing y1 or y2; their PSUs stay), per design and domain;
 # coefficients, SEs, df (degf - p + 1)
-options(survey.lonely.psu = "fail")
 glm_cases <- list(
   list("onestage", FALSE), list("fpc", FALSE), list("frac", FALSE),
   list("twostage", FALSE), list("onestage", TRUE), list("fpc", TRUE),
-  list("twostage", TRUE), list("rows_fpc", TRUE)
+  list("twostage", TRUE), list("rows_fpc", TRUE),
+  list("lonely_fpc", FALSE, "remove"), list("lonely_fpc", FALSE, "certainty"),
+  list("lonely_fpc", FALSE, "adjust"), list("lonely_fpc", TRUE, "average")
 )
 gres <- list()
 for (cs in glm_cases) {
   dname <- cs[[1]]; dom <- cs[[2]]
+  lonely <- if (length(cs) > 2) cs[[3]] else "fail"
+  options(survey.lonely.psu = lonely)
   des <- designs[[dname]](d)
   des <- subset(des, !is.na(x))
   if (dom) des <- subset(des, !is.na(dom) & dom)
   case <- paste(dname, if (dom) "domain" else "whole", sep = "/")
+  if (lonely != "fail") case <- paste(case, lonely, sep = "/")
   fs <- list(y1 ~ y2, y1 ~ y2 + x)
   for (k in 1:2) {
     fit <- svyglm(fs[[k]], design = des)
@@ -152,7 +156,7 @@ for (cs in glm_cases) {
     ci <- confint(fit, df = dfk)
     terms <- c("(Intercept)", names(co)[-1])
     gres[[length(gres) + 1]] <- data.frame(
-      case_ = case, design = dname, domain = dom, model = k,
+      case_ = case, design = dname, domain = dom, lonely_psu = lonely, model = k,
       term = terms, b = sprintf("%.17g", co), se = sprintf("%.17g", se),
       df = dfk, ci_lower = sprintf("%.17g", ci[, 1]),
       ci_upper = sprintf("%.17g", ci[, 2]), n = nobs(fit))
