@@ -144,7 +144,9 @@ FROM survey_reg.coefficients('rb_three', 'y', ARRAY['x1', 'x2'], se => 'design',
 CREATE VIEW rb_dom AS SELECT g, c, s, x1, CASE WHEN c = 3 THEN NULL ELSE y END AS y FROM rb;
 SELECT model, df2 FROM survey_reg.model_summary('rb_dom', 'y', ARRAY['x1'], se => 'design',
 	cluster => 'c', strata => 's');
--- a NULL PSU, stratum or sampling weight anywhere is an error (as svydesign)
+-- a NULL PSU or stratum in a row the regression drops listwise (here c6
+-- with y NULL) is no error (issue 16: design columns are needed only in
+-- the rows used); in a complete row, or a NULL sampling weight, it is
 SELECT count(*) FROM survey_reg.coefficients('rb_nullc', 'y', ARRAY['x1'], se => 'design', cluster => 'c6');
 \echo :LAST_ERROR_SQLSTATE
 CREATE VIEW rb_nulls AS SELECT *, CASE WHEN g = 9 THEN NULL ELSE s END AS s9,

@@ -100,6 +100,7 @@ typedef struct RegTableArgs
 	char	   *strata;
 	char	   *weight_type;	/* NULL: frequency */
 	char	   *lonely_psu;		/* NULL: fail */
+	DesignArgs	design;			/* fpc, cluster2, fpc2, domain */
 } RegTableArgs;
 
 enum
@@ -113,7 +114,11 @@ enum
 	TABLE_ARG_CLUSTER,
 	TABLE_ARG_STRATA,
 	TABLE_ARG_WEIGHT_TYPE,
-	TABLE_ARG_LONELY_PSU
+	TABLE_ARG_LONELY_PSU,
+	TABLE_ARG_FPC,
+	TABLE_ARG_CLUSTER2,
+	TABLE_ARG_FPC2,
+	TABLE_ARG_DOMAIN
 };
 
 /* ---------------------------------------------------------------- */
@@ -276,6 +281,10 @@ reg_table_args(FunctionCallInfo fcinfo, RegTableArgs *args)
 	args->strata = optional_text_arg(fcinfo, TABLE_ARG_STRATA);
 	args->weight_type = optional_text_arg(fcinfo, TABLE_ARG_WEIGHT_TYPE);
 	args->lonely_psu = optional_text_arg(fcinfo, TABLE_ARG_LONELY_PSU);
+	args->design.fpc = optional_text_arg(fcinfo, TABLE_ARG_FPC);
+	args->design.cluster2 = optional_text_arg(fcinfo, TABLE_ARG_CLUSTER2);
+	args->design.fpc2 = optional_text_arg(fcinfo, TABLE_ARG_FPC2);
+	args->design.domain = optional_text_arg(fcinfo, TABLE_ARG_DOMAIN);
 	return true;
 }
 
@@ -672,6 +681,7 @@ reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 	RegFit	   *rf;
 	char	   *meat_sql = NULL;
 	Snapshot	snapshot = InvalidSnapshot;
+	bool		design;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (!reg_table_args(fcinfo, &args))
@@ -682,7 +692,14 @@ reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 
 		/* factors, interactions or booleans: model_terms.c's scan */
 		if (!mt->simple)
+		{
+			if (design_args_used(&args.design))
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("fpc, cluster2, fpc2 and domain are not supported with model terms yet"),
+						 errhint("Use plain numeric columns (build indicators in a view), or leave out the design arguments.")));
 			return reg_table_terms(fcinfo, emit, &args, &t, mt);
+		}
 	}
 	spec = reg_parse_spec(args.dependent, args.blocks, args.intercept);
 	robust_options(&opt, args.se, args.weight_type, args.cluster, args.strata,
@@ -690,7 +707,11 @@ reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 	columns = palloc(sizeof(char *) * (spec->npreds + 1));
 	columns[0] = spec->dependent;
 	memcpy(columns + 1, spec->preds, sizeof(char *) * spec->npreds);
-	if (opt.robust && robust_one_scan(&opt))
+	/* fpc, cluster2, fpc2 or domain: the design path of design_meat.c */
+	design = design_args_used(&args.design);
+	if (design)
+		design_args_check(args.source, &opt, &args.design);
+	if (opt.robust && !design && robust_one_scan(&opt))
 	{
 		/* clusters or PSUs: one grouped scan (robust_groups.c) */
 		RobustGroups *groups;
@@ -719,15 +740,25 @@ reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 
 		robust_check_columns(args.source, &opt);
 		/* both scans read one snapshot, taken after the meat query's locks */
-		meat_sql = robust_table_meat_sql(args.source, columns,
-										 spec->npreds + 1, &opt);
+		meat_sql = design
+			? design_meat_sql(args.source, columns, spec->npreds + 1, &opt, &args.design)
+			: robust_table_meat_sql(args.source, columns, spec->npreds + 1, &opt);
 		snapshot = table_snapshot_after(meat_sql, 1, &fit_type);
 	}
 	/* unknown columns: ERRCODE_UNDEFINED_COLUMN, naming the column */
-	m = table_moments_at(args.source, columns, spec->npreds + 1, args.weight,
-						 snapshot);
+	m = table_moments_domain(args.source, columns, spec->npreds + 1, args.weight,
+							 snapshot, args.design.domain);
 	rf = reg_fit(m, spec);
-	if (opt.robust)
+	if (opt.robust && design)
+	{
+		RobustFit  *fit = reg_robust_fit(rf, opt.se, opt.weight);
+
+		rf->rfit = fit;
+		rf->robust = design_meat_result(meat_sql, &opt, &args.design, m, fit,
+										snapshot);
+		UnregisterSnapshot(snapshot);
+	}
+	else if (opt.robust)
 	{
 		RobustFit  *fit = reg_robust_fit(rf, opt.se, opt.weight);
 		bytea	   *meat = robust_table_meat(meat_sql, &opt, fit, snapshot);

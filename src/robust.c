@@ -1148,6 +1148,29 @@ robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
 
 	if (o->weight_col)
 		check_column(&t, o->weight_col);
+	/*
+	 * A design's rows that the regression drops listwise (a NULL model
+	 * column or weight) need no design columns (issue 16): left out when
+	 * they lack one, so they neither fail nor add a PSU.
+	 */
+	if (o->se == ROBUST_DESIGN && (cl || st))
+	{
+		StringInfoData from;
+		int			i;
+
+		initStringInfo(&from);
+		appendStringInfo(&from, "(SELECT * FROM %s WHERE (%s%s%s) OR (", rel,
+						 st ? psprintf("(%s) IS NOT NULL", st) : "",
+						 st && cl ? " AND " : "",
+						 cl ? psprintf("(%s) IS NOT NULL", cl) : "");
+		for (i = 0; i < nvars; i++)
+			appendStringInfo(&from, "%s(%s) IS NOT NULL", i ? " AND " : "",
+							 vars[i]);
+		if (o->weight_col)
+			appendStringInfo(&from, " AND (%s) IS NOT NULL", quote_identifier(o->weight_col));
+		appendStringInfoString(&from, ")) AS design_rows");
+		rel = from.data;
+	}
 	initStringInfo(&sql);
 	/* meat_of's transition function takes the state, fit, weight, columns */
 	if (o->se != ROBUST_CLUSTER && o->se != ROBUST_DESIGN && !t.on_citus
@@ -1273,10 +1296,7 @@ robust_result(const MomentsState *m, const RobustFit *fit, bytea *meat,
 {
 	MeatView	v;
 	RobustStratum *strata;
-	RobustResult *res;
-	RobustStatus st;
-	int			i,
-				j;
+	int			i;
 
 	meat = meat_aligned(meat);
 	meat_view(meat, &v);
@@ -1298,11 +1318,29 @@ robust_result(const MomentsState *m, const RobustFit *fit, bytea *meat,
 		strata[i].sum = (const dd *) (e + 2);
 		strata[i].cross = strata[i].sum + v.h->q;
 	}
-	res = robust_variance(fit, strata, v.h->nstrata, lonely,
+	return robust_result_strata(m, fit, strata, v.h->nstrata, lonely, &v);
+}
+
+/*
+ * The variances from the strata's sums (robust_result; design_meat.c gives
+ * strata it has scaled itself, with v NULL)
+ */
+RobustResult *
+robust_result_strata(const MomentsState *m, const RobustFit *fit,
+					 const RobustStratum *strata, int nstrata,
+					 RobustLonely lonely, const void *view)
+{
+	const MeatView *vp = (const MeatView *) view;
+	RobustResult *res;
+	RobustStatus st;
+	int			i,
+				j;
+
+	res = robust_variance(fit, strata, nstrata, lonely,
 						  robust_n_df(m, fit->weight), robust_palloc, &st);
 	if (st == ROBUST_ERR_LONELY)
 	{
-		const char *key = meat_key(&v, res->bad_stratum, NULL);
+		const char *key = vp ? meat_key(vp, res->bad_stratum, NULL) : NULL;
 
 		if (key == NULL)
 			ereport(ERROR,

@@ -106,6 +106,37 @@ extern RobustResult *robust_result(const MomentsState *m,
 								   const RobustFit *fit, bytea *meat,
 								   RobustLonely lonely);
 
+/* the same from strata's sums (view: the meat's, for the lonely error) */
+extern RobustResult *robust_result_strata(const MomentsState *m,
+										  const RobustFit *fit,
+										  const RobustStratum *strata,
+										  int nstrata, RobustLonely lonely,
+										  const void *view);
+
+/*
+ * design_meat.c: design-based variance with a first-stage fpc, a second
+ * stage (cluster2, fpc2) or a domain (R's svyglm with the survey package's
+ * multistage variance); NULL design columns only matter in complete rows
+ */
+typedef struct DesignArgs
+{
+	char	   *fpc;
+	char	   *cluster2;
+	char	   *fpc2;
+	char	   *domain;
+} DesignArgs;
+
+extern bool design_args_used(const DesignArgs *d);
+extern void design_args_check(text *source, const RobustOptions *o,
+							  const DesignArgs *d);
+extern char *design_meat_sql(text *source, char **columns, int ncolumns,
+							 const RobustOptions *o, const DesignArgs *d);
+extern RobustResult *design_meat_result(const char *sql, const RobustOptions *o,
+										const DesignArgs *d,
+										const MomentsState *m,
+										const RobustFit *fit,
+										struct SnapshotData *snapshot);
+
 /* n of the HC1 / CR1 factors: rows with probability weights, else N */
 extern double robust_n_df(const MomentsState *m, RobustWeight weight);
 

@@ -146,6 +146,10 @@ extern int	table_query(const char *sql, int nargs, Oid *argtypes,
 extern MomentsState *table_moments_at(text *source, char **columns,
 									  int ncolumns, char *weight,
 									  struct SnapshotData *snapshot);
+extern MomentsState *table_moments_domain(text *source, char **columns,
+										  int ncolumns, char *weight,
+										  struct SnapshotData *snapshot,
+										  const char *domain);
 
 /* stats.c: two-sided p-value of t with df degrees of freedom (R's pt) */
 extern double p_from_t(double t, double df);

@@ -731,6 +731,14 @@ MomentsState *
 table_moments_at(text *source, char **columns, int ncolumns,
 				 char *weight, Snapshot snapshot)
 {
+	return table_moments_domain(source, columns, ncolumns, weight, snapshot, NULL);
+}
+
+/* the same over the rows where the boolean column domain is true */
+MomentsState *
+table_moments_domain(text *source, char **columns, int ncolumns,
+					 char *weight, Snapshot snapshot, const char *domain)
+{
 	TableRef	t = resolve_relation(source);
 	StringInfoData sql;
 	MomentsState *m;
@@ -752,6 +760,8 @@ table_moments_at(text *source, char **columns, int ncolumns,
 	}
 	else
 		appendStringInfo(&sql, ", pg_catalog.count(*) FROM %s", t.sql_name);
+	if (domain)
+		appendStringInfo(&sql, " WHERE (%s)::pg_catalog.bool", quote_identifier(domain));
 	m = run_moments_query(sql.data, snapshot, 1, &columns, &ncolumns, &rows)[0];
 	if (rows > 0 && m->nrows < rows * LISTWISE_NOTICE_KEPT)
 		listwise_notice(&t, columns, ncolumns, weight, snapshot,

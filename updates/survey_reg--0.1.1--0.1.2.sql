@@ -948,6 +948,144 @@ CREATE AGGREGATE survey_reg._moments_by_weighted(text, float8, VARIADIC "any") (
 	FINALFUNC = survey_reg._moments_by_finalfn,
 	PARALLEL = SAFE
 );
+-- issue 16: design-based means and totals (src/sql/47_survey_means.sql)
+-- Design-based means, totals and proportions (src/survey_means.c, API.md
+-- section 9): R's svymean / svytotal with na.rm = TRUE, svyby and subset().
+-- One grouped scan of the relation per call; not STRICT (a NULL source or
+-- variables gives no rows, a NULL option is its default).  PARALLEL
+-- RESTRICTED as the other table-name forms: it runs a query of its own (which
+-- itself may use a parallel plan).
+CREATE FUNCTION survey_reg.survey_means(source text, variables text[],
+	weight text DEFAULT NULL, strata text DEFAULT NULL,
+	cluster text DEFAULT NULL, fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	by text DEFAULT NULL, domain text DEFAULT NULL,
+	lonely_psu text DEFAULT 'fail')
+RETURNS TABLE(group_value text, variable text, n bigint, mean float8,
+	se float8, ci_lower float8, ci_upper float8, total float8,
+	total_se float8, df float8)
+AS 'MODULE_PATHNAME', 'survey_means_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION survey_reg.survey_means(text, text[], text, text, text, text, text, text, text, text, text) IS
+	'design-based means (proportions of boolean variables) and totals with linearization SEs, t intervals on the design df, by groups and in a domain; strata, clusters (PSUs), first-stage fpc and two-stage designs (cluster2, fpc2), as R''s survey package';
+
+-- issue 16: the design arguments fpc, cluster2, fpc2 and domain of the
+-- table-name regressions (src/sql/40_regression.sql): a new signature
+DROP FUNCTION survey_reg.coefficients(text, text, text[], text, bool, text, text, text, text, text);
+DROP FUNCTION survey_reg.model_summary(text, text, text[], text, bool, text, text, text, text, text);
+CREATE FUNCTION survey_reg.coefficients(source text, dependent text,
+	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
+	se text DEFAULT 'classical', cluster text DEFAULT NULL,
+	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
+RETURNS TABLE(model int, term text, b float8, se float8, beta float8,
+	t float8, p float8, ci_lower float8, ci_upper float8, tolerance float8,
+	vif float8)
+AS 'MODULE_PATHNAME', 'coefficients_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION survey_reg.coefficients(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text) IS
+	'hierarchical OLS coefficients of a table or view (one scan; blocks of terms: col, factor(col), factor(col, ''ref''), a:b, a*b, booleans as 0/1; weight = frequency- or probability-weight column; se = classical, hc0-hc3, cluster (CR1) or design (linearization) with cluster and strata columns, a first-stage fpc, a second stage (cluster2, fpc2) and a domain)';
+
+CREATE FUNCTION survey_reg.model_summary(source text, dependent text,
+	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
+	se text DEFAULT 'classical', cluster text DEFAULT NULL,
+	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
+RETURNS TABLE(model int, n float8, predictors int, r float8, r2 float8,
+	adj_r2 float8, se_estimate float8, f float8, df1 int, df2 float8,
+	p float8, r2_change float8, f_change float8, df1_change int,
+	df2_change float8, p_change float8)
+AS 'MODULE_PATHNAME', 'model_summary_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION survey_reg.model_summary(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text) IS
+	'hierarchical OLS model summaries of a table or view (one scan; blocks of terms as coefficients; with a robust se, F and F change are Wald tests with that variance; design arguments as coefficients)';
+
+-- issue 16: survey_means as a formatted table (src/sql/55_survey_means_table.sql)
+-- survey_means_table: design-based estimates as a formatted table (issue
+-- 16): per variable (and group of by) the mean, or the percentage of a
+-- boolean variable, its SE, the 95% interval on the design df, and n; in
+-- the style and layout of the other formatted tables (50_report.sql).
+CREATE FUNCTION survey_reg._survey_means_rows(src text, variables text[],
+	weight text, strata text, cluster text, fpc text, cluster2 text,
+	fpc2 text, by text, domain text, lonely_psu text, title text, style jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	-- the words of this table (captions => overrides them, as any other)
+	words jsonb := '{"title_survey_means": "Design-based estimates{domain}",
+		"estimate": "Mean / %", "se_design": "SE", "ci95": "95% CI",
+		"group": "Group", "in_domain": " (domain: {domain})"}'::jsonb
+		|| (style->'captions');
+	rws jsonb[] := '{}';
+	r record;
+	pct bool;
+	k float8;
+	sep text := CASE WHEN style->>'dm' = ',' THEN '; ' ELSE ', ' END;
+	prev text;
+	cells text[];
+BEGIN
+	IF title IS NULL THEN
+		title := survey_reg._fill(words->>'title_survey_means', ARRAY['domain'],
+			ARRAY[CASE WHEN domain IS NOT NULL
+				THEN survey_reg._fill(words->>'in_domain', ARRAY['domain'],
+					ARRAY[survey_reg._label(domain, style)]) ELSE '' END]);
+	END IF;
+	IF title <> '' THEN
+		rws := rws || survey_reg._row('title', title);
+	END IF;
+	rws := rws || survey_reg._row('header', survey_reg._caption('variable', style),
+		CASE WHEN by IS NOT NULL THEN ARRAY[words->>'group'] ELSE '{}' END
+		|| ARRAY[words->>'estimate', words->>'se_design', words->>'ci95',
+			survey_reg._caption('n', style)]);
+	FOR r IN
+		SELECT m.*, a.atttypid = 'boolean'::regtype AS boolean,
+			array_position(variables, m.variable) AS o
+		FROM survey_reg.survey_means(src, variables, weight, strata, cluster,
+			fpc, cluster2, fpc2, by, domain, lonely_psu) m
+		LEFT JOIN pg_attribute a ON a.attrelid = src::regclass
+			AND a.attname = m.variable AND NOT a.attisdropped
+		ORDER BY o, m.group_value COLLATE "C"
+	LOOP
+		pct := coalesce(r.boolean, false);
+		k := CASE WHEN pct THEN 100 ELSE 1 END;
+		cells := CASE WHEN by IS NOT NULL THEN ARRAY[coalesce(r.group_value, '')] ELSE '{}' END
+			|| ARRAY[coalesce(survey_reg._num(k * r.mean, style) || CASE WHEN pct THEN '%' ELSE '' END, ''),
+				coalesce(survey_reg._num(k * r.se, style), ''),
+				coalesce('[' || survey_reg._num(k * r.ci_lower, style) || sep
+					|| survey_reg._num(k * r.ci_upper, style) || ']', ''),
+				r.n::text];
+		rws := rws || survey_reg._row('variable',
+			CASE WHEN r.variable IS NOT DISTINCT FROM prev THEN ''
+				ELSE survey_reg._label(r.variable, style) END, cells);
+		prev := r.variable;
+	END LOOP;
+	RETURN survey_reg._table(rws);
+END
+$$;
+
+CREATE FUNCTION survey_reg.survey_means_table(source text, variables text[],
+	weight text DEFAULT NULL, strata text DEFAULT NULL,
+	cluster text DEFAULT NULL, fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	by text DEFAULT NULL, domain text DEFAULT NULL,
+	lonely_psu text DEFAULT 'fail', digits int DEFAULT 2,
+	decimal_mark text DEFAULT '.', labels jsonb DEFAULT NULL,
+	captions jsonb DEFAULT NULL, language text DEFAULT 'en',
+	title text DEFAULT NULL)
+RETURNS TABLE(row_no int, kind text, label text, cells text[], line text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+AS $$
+	SELECT * FROM survey_reg._lay_out(survey_reg._survey_means_rows(
+		survey_reg._relation_name(source::pg_catalog.regclass), variables,
+		weight, strata, cluster, fpc, cluster2, fpc2, by, domain, lonely_psu,
+		title, survey_reg._style(digits, decimal_mark, true, NULL, labels,
+			captions, language)))
+$$;
+COMMENT ON FUNCTION survey_reg.survey_means_table(text, text[], text, text, text, text, text, text, text, text, text, int, text, jsonb, jsonb, text, text) IS
+	'survey_means as a formatted table: per variable (and group) the mean, or the percentage of a boolean variable, its design-based SE, 95% interval on the design df, and n';
 
 -- issue 12, item 6: privileges for every role (src/sql/90_privileges.sql;
 -- stays the last section: ALL FUNCTIONS must see every function)

@@ -26,31 +26,36 @@ COMMENT ON FUNCTION survey_reg.model_summary(survey_reg.moments, text, text[], b
 -- dependent, blocks or intercept gives no rows; a NULL option means its
 -- default.  The inference options (se, cluster, strata, weight_type,
 -- lonely_psu; src/robust.c) add a second scan for every se but 'classical'
--- and for probability weights.
+-- and for probability weights; the design arguments (fpc, cluster2, fpc2,
+-- domain; src/design_meat.c) take se => 'design'.
 CREATE FUNCTION survey_reg.coefficients(source text, dependent text,
 	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
 	se text DEFAULT 'classical', cluster text DEFAULT NULL,
 	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
-	lonely_psu text DEFAULT 'fail')
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
 RETURNS TABLE(model int, term text, b float8, se float8, beta float8,
 	t float8, p float8, ci_lower float8, ci_upper float8, tolerance float8,
 	vif float8)
 AS 'MODULE_PATHNAME', 'coefficients_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
-COMMENT ON FUNCTION survey_reg.coefficients(text, text, text[], text, bool, text, text, text, text, text) IS
-	'hierarchical OLS coefficients of a table or view (one scan; blocks of terms: col, factor(col), factor(col, ''ref''), a:b, a*b, booleans as 0/1; weight = frequency- or probability-weight column; se = classical, hc0-hc3, cluster (CR1) or design (linearization) with cluster and strata columns)';
+COMMENT ON FUNCTION survey_reg.coefficients(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text) IS
+	'hierarchical OLS coefficients of a table or view (one scan; blocks of terms: col, factor(col), factor(col, ''ref''), a:b, a*b, booleans as 0/1; weight = frequency- or probability-weight column; se = classical, hc0-hc3, cluster (CR1) or design (linearization) with cluster and strata columns, a first-stage fpc, a second stage (cluster2, fpc2) and a domain)';
 
 CREATE FUNCTION survey_reg.model_summary(source text, dependent text,
 	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
 	se text DEFAULT 'classical', cluster text DEFAULT NULL,
 	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
-	lonely_psu text DEFAULT 'fail')
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
 RETURNS TABLE(model int, n float8, predictors int, r float8, r2 float8,
 	adj_r2 float8, se_estimate float8, f float8, df1 int, df2 float8,
 	p float8, r2_change float8, f_change float8, df1_change int,
 	df2_change float8, p_change float8)
 AS 'MODULE_PATHNAME', 'model_summary_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
-COMMENT ON FUNCTION survey_reg.model_summary(text, text, text[], text, bool, text, text, text, text, text) IS
-	'hierarchical OLS model summaries of a table or view (one scan; blocks of terms as coefficients; with a robust se, F and F change are Wald tests with that variance)';
+COMMENT ON FUNCTION survey_reg.model_summary(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text) IS
+	'hierarchical OLS model summaries of a table or view (one scan; blocks of terms as coefficients; with a robust se, F and F change are Wald tests with that variance; design arguments as coefficients)';
 
 -- Model terms for the formatted tables (src/model_terms.c): the state over
 -- the model's columns (factor indicators, products, booleans as 0/1) and

@@ -1,0 +1,18 @@
+-- Design-based means, totals and proportions (src/survey_means.c, API.md
+-- section 9): R's svymean / svytotal with na.rm = TRUE, svyby and subset().
+-- One grouped scan of the relation per call; not STRICT (a NULL source or
+-- variables gives no rows, a NULL option is its default).  PARALLEL
+-- RESTRICTED as the other table-name forms: it runs a query of its own (which
+-- itself may use a parallel plan).
+CREATE FUNCTION survey_reg.survey_means(source text, variables text[],
+	weight text DEFAULT NULL, strata text DEFAULT NULL,
+	cluster text DEFAULT NULL, fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	by text DEFAULT NULL, domain text DEFAULT NULL,
+	lonely_psu text DEFAULT 'fail')
+RETURNS TABLE(group_value text, variable text, n bigint, mean float8,
+	se float8, ci_lower float8, ci_upper float8, total float8,
+	total_se float8, df float8)
+AS 'MODULE_PATHNAME', 'survey_means_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION survey_reg.survey_means(text, text[], text, text, text, text, text, text, text, text, text) IS
+	'design-based means (proportions of boolean variables) and totals with linearization SEs, t intervals on the design df, by groups and in a domain; strata, clusters (PSUs), first-stage fpc and two-stage designs (cluster2, fpc2), as R''s survey package';

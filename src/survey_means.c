@@ -1,0 +1,755 @@
+/*
+ * survey_means.c — survey_means(source, variables, weight, strata, cluster,
+ * fpc, cluster2, fpc2, by, domain, lonely_psu): design-based means and
+ * totals with SEs, as R's svymean / svytotal (na.rm = TRUE), svyby and
+ * subset() (API.md section 9).
+ *
+ * One scan: a grouped aggregate (built-in, parallel-safe aggregates) sums
+ * w y and w per variable for each stratum x PSU x SSU x group, ordered so
+ * that the units arrive nested; design_core.c turns the stream into the
+ * variance.  Without a cluster column every row is its own PSU and the scan
+ * sums per stratum x group, with the sums of squares the variance needs.
+ *
+ * Rows outside the domain or the group, or missing the variable, are not
+ * dropped: they keep their PSU (and SSU) in the stratum's count, with zero
+ * totals, as subset() of a design does.  A row that contributes to no
+ * estimate and lacks a design column is left out; one that contributes
+ * needs every design column (22004 names the column).
+ */
+#include "survey_reg.h"
+#include "robust.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
+#include "utils/tuplestore.h"
+
+#include "design_core.h"
+#include "rmath_loader.h"
+
+PG_FUNCTION_INFO_V1(survey_means_table);
+
+#define CI_LEVEL 0.95
+
+/* the scan's fixed columns, then per variable NVAR_COLS (NVAR_COLS_ROWS) */
+enum
+{
+	COL_S = 0, COL_P, COL_Q, COL_G, COL_ROWS, COL_USED,
+	COL_W_NULL, COL_F1_NULL, COL_F1_MIN, COL_F1_MAX,
+	COL_F2_NULL, COL_F2_MIN, COL_F2_MAX, COL_FIXED
+};
+#define NVAR_COLS 3
+#define NVAR_COLS_ROWS 6
+
+typedef struct MeansArgs
+{
+	TableRef	t;
+	char	  **vars;
+	int			nvars;
+	bool	   *boolean;
+	char	   *weight,
+			   *strata,
+			   *cluster,
+			   *fpc,
+			   *cluster2,
+			   *fpc2,
+			   *by,
+			   *domain;
+	DesignLonely lonely;
+} MeansArgs;
+
+static bool
+column_is_boolean(const TableRef *t, const char *col)
+{
+	return get_atttype(t->relid, get_attnum(t->relid, col)) == BOOLOID;
+}
+
+/* a design column as it is (grouped, then cast to text: one cast per group) */
+static void
+append_key_col(StringInfo sql, const char *col, const char *alias)
+{
+	if (col)
+		appendStringInfo(sql, "%s AS %s, ", quote_identifier(col), alias);
+	else
+		appendStringInfo(sql, "''::pg_catalog.text AS %s, ", alias);
+}
+
+static void
+append_float_col(StringInfo sql, const char *col, const char *alias, bool boolean)
+{
+	if (col == NULL)
+		appendStringInfo(sql, "1.0::pg_catalog.float8 AS %s, ", alias);
+	else if (boolean)
+		appendStringInfo(sql, "(%s)::pg_catalog.int4::pg_catalog.float8 AS %s, ",
+						 quote_identifier(col), alias);
+	else
+		appendStringInfo(sql, "(%s)::pg_catalog.float8 AS %s, ", quote_identifier(col), alias);
+}
+
+static char *
+means_sql(const MeansArgs *a)
+{
+	StringInfoData sql;
+	bool		rows = a->cluster == NULL;
+	int			i;
+
+	initStringInfo(&sql);
+	/* absent columns are constants in the output, not grouping keys */
+	appendStringInfo(&sql, "SELECT %s, %s, %s, %s, pg_catalog.count(*), "
+					 "pg_catalog.count(*) FILTER (WHERE u), ",
+					 a->strata ? "s::pg_catalog.text" : "''::pg_catalog.text",
+					 a->cluster ? "p::pg_catalog.text" : "''::pg_catalog.text",
+					 a->cluster2 ? "q::pg_catalog.text" : "''::pg_catalog.text",
+					 a->by ? "g::pg_catalog.text" : "''::pg_catalog.text");
+	appendStringInfoString(&sql, a->weight
+						   ? "pg_catalog.count(*) FILTER (WHERE u AND w IS NULL), "
+						   : "0::pg_catalog.int8, ");
+	appendStringInfoString(&sql, a->fpc
+						   ? "pg_catalog.count(*) FILTER (WHERE u AND f1 IS NULL), "
+						   "pg_catalog.min(f1), pg_catalog.max(f1), "
+						   : "0::pg_catalog.int8, NULL::pg_catalog.float8, NULL::pg_catalog.float8, ");
+	appendStringInfoString(&sql, a->fpc2
+						   ? "pg_catalog.count(*) FILTER (WHERE u AND f2 IS NULL), "
+						   "pg_catalog.min(f2), pg_catalog.max(f2)"
+						   : "0::pg_catalog.int8, NULL::pg_catalog.float8, NULL::pg_catalog.float8");
+	/*
+	 * Per variable: n, sum of w y and of w over the rows in the domain with
+	 * a value.  A row of a NULL group is summed but in no group's cell
+	 * (means_scan skips that group), so only the domain filters here; the
+	 * NULL products and values drop out of sum and count by themselves.
+	 */
+	for (i = 0; i < a->nvars; i++)
+	{
+		const char *dom = a->domain ? " FILTER (WHERE dv)" : "";
+
+		appendStringInfo(&sql, ", pg_catalog.count(y%d)%s"
+						 ", pg_catalog.sum(w * y%d)%s"
+						 ", pg_catalog.sum(w) FILTER (WHERE %sy%d IS NOT NULL)",
+						 i, dom, i, dom, a->domain ? "dv AND " : "", i);
+		if (rows)
+			appendStringInfo(&sql, ", pg_catalog.sum((w * y%d) * (w * y%d))%s"
+							 ", pg_catalog.sum((w * w) * y%d)%s"
+							 ", pg_catalog.sum(w * w) FILTER (WHERE %sy%d IS NOT NULL)",
+							 i, i, dom, i, dom, a->domain ? "dv AND " : "", i);
+	}
+	appendStringInfoString(&sql, " FROM (SELECT *, d AND (");
+	for (i = 0; i < a->nvars; i++)
+		appendStringInfo(&sql, "%sy%d IS NOT NULL", i ? " OR " : "", i);
+	appendStringInfoString(&sql, ") AS u FROM (SELECT ");
+	append_key_col(&sql, a->strata, "s");
+	append_key_col(&sql, a->cluster, "p");
+	append_key_col(&sql, a->cluster2, "q");
+	append_key_col(&sql, a->by, "g");
+	append_float_col(&sql, a->weight, "w", false);
+	if (a->fpc)
+		append_float_col(&sql, a->fpc, "f1", false);
+	else
+		appendStringInfoString(&sql, "NULL::pg_catalog.float8 AS f1, ");
+	if (a->fpc2)
+		append_float_col(&sql, a->fpc2, "f2", false);
+	else
+		appendStringInfoString(&sql, "NULL::pg_catalog.float8 AS f2, ");
+	/*
+	 * dv: in the domain (the domain column true); d: also in a group (the by
+	 * value known), which a row needs to use the design columns
+	 */
+	if (a->domain)
+		appendStringInfo(&sql, "COALESCE((%s)::pg_catalog.bool, false) AS dv, ",
+						 quote_identifier(a->domain));
+	else
+		appendStringInfoString(&sql, "true AS dv, ");
+	if (a->domain)
+		appendStringInfo(&sql, "COALESCE((%s)::pg_catalog.bool, false)",
+						 quote_identifier(a->domain));
+	else
+		appendStringInfoString(&sql, "true");
+	if (a->by)
+		appendStringInfo(&sql, " AND (%s) IS NOT NULL", quote_identifier(a->by));
+	appendStringInfoString(&sql, " AS d");
+	for (i = 0; i < a->nvars; i++)
+	{
+		char		alias[16];
+
+		snprintf(alias, sizeof(alias), "y%d", i);
+		appendStringInfoString(&sql, ", ");
+		append_float_col(&sql, a->vars[i], alias, a->boolean[i]);
+		sql.len -= 2;			/* the trailing ", " */
+		sql.data[sql.len] = '\0';
+	}
+	appendStringInfo(&sql, " FROM %s) i) r WHERE u OR (s IS NOT NULL AND p IS NOT NULL AND q IS NOT NULL)",
+					 a->t.sql_name);
+	{
+		const char *keys[4];
+		int			nkeys = 0;
+
+		if (a->strata)
+			keys[nkeys++] = "s";
+		if (a->cluster)
+			keys[nkeys++] = "p";
+		if (a->cluster2)
+			keys[nkeys++] = "q";
+		if (a->by)
+			keys[nkeys++] = "g";
+		for (i = 0; i < nkeys; i++)
+			appendStringInfo(&sql, "%s%s", i ? ", " : " GROUP BY ", keys[i]);
+	}
+	return sql.data;
+}
+
+/* the groups met so far (by), with their cells */
+typedef struct MeansGroups
+{
+	int			n,
+				cap,
+				nvars;
+	char	  **names;
+	DesignCell *cells;			/* [cap * nvars] */
+	int			last;
+	MemoryContext mcxt;			/* the caller's: outlives SPI */
+} MeansGroups;
+
+static int
+group_index(MeansGroups *g, const char *name)
+{
+	int			i,
+				v;
+
+	if (g->last >= 0 && strcmp(g->names[g->last], name) == 0)
+		return g->last;
+	for (i = 0; i < g->n; i++)
+		if (strcmp(g->names[i], name) == 0)
+			return g->last = i;
+	if (g->n == g->cap)
+	{
+		g->cap = g->cap ? g->cap * 2 : 16;
+		g->names = g->names ? repalloc(g->names, sizeof(char *) * g->cap)
+			: MemoryContextAlloc(g->mcxt, sizeof(char *) * g->cap);
+		g->cells = g->cells ? repalloc_huge(g->cells, sizeof(DesignCell) * g->cap * g->nvars)
+			: MemoryContextAllocHuge(g->mcxt, sizeof(DesignCell) * g->cap * g->nvars);
+	}
+	g->names[g->n] = MemoryContextStrdup(g->mcxt, name);
+	for (v = 0; v < g->nvars; v++)
+		design_cell_init(&g->cells[g->n * g->nvars + v]);
+	return g->last = g->n++;
+}
+
+static double
+getf8(HeapTuple tup, TupleDesc desc, int col, bool *isnull)
+{
+	Datum		d = SPI_getbinval(tup, desc, col + 1, isnull);
+
+	return *isnull ? 0.0 : DatumGetFloat8(d);
+}
+
+static int64
+geti8(HeapTuple tup, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col + 1, &isnull);
+
+	return isnull ? 0 : DatumGetInt64(d);
+}
+
+static char *
+gettext_or_null(HeapTuple tup, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, col + 1, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+static bool
+same(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static void
+null_design_error(const char *role, const char *col)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("the %s column \"%s\" is NULL in a row that the estimates use", role, col),
+			 errdetail("Every row with a value of a variable, in the domain and in a group, needs its design columns, as R's svydesign."),
+			 errhint("Leave such rows out of the domain, or out of the relation with a view or a WHERE clause.")));
+}
+
+/*
+ * A population count or sampling fraction of n sampled units: f = 1 - n/N
+ * and the sampling fraction n/N (f = 1, fraction 0 without one).
+ */
+static void
+fpc_fraction(bool have, double v, double vmax, double n, const char *col,
+			 const char *where, double *f, double *frac)
+{
+	double		N;
+
+	*f = 1.0;
+	*frac = 0.0;
+	if (!have)
+		return;
+	if (v != vmax)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the fpc column \"%s\" differs within %s", col, where),
+				 errdetail("It is %g and %g.", v, vmax),
+				 errhint("A population count (or sampling fraction) is one value per stratum at stage one and per first-stage unit at stage two.")));
+	if (!(v > 0.0) || !isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the fpc column \"%s\" is %g in %s", col, v, where),
+				 errdetail("A population count must exceed zero, a sampling fraction lie in (0, 1].")));
+	N = v <= 1.0 ? n / v : v;
+	if (N < n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the fpc column \"%s\" is %g in %s, fewer than the %g units sampled", col, v, where, n),
+				 errhint("Give the number of units in the population, or the sampling fraction.")));
+	*f = v <= 1.0 ? 1.0 - v : (N - n) / N;
+	*frac = v <= 1.0 ? v : n / N;
+}
+
+static void
+lonely_error(DesignStatus st, const char *stratum, const char *psu)
+{
+	if (st == DESIGN_LONELY_STAGE1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("stratum \"%s\" has only one PSU", stratum),
+				 errdetail("A stratum's variance needs at least two primary sampling units; R's survey package stops here too (survey.lonely.psu = \"fail\")."),
+				 errhint("Pass lonely_psu => 'adjust', 'average', 'certainty' or 'remove' (R's survey.lonely.psu options), or merge the stratum with another.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("PSU \"%s\" of stratum \"%s\" has only one second-stage unit", psu, stratum),
+			 errdetail("Its second-stage variance needs at least two; R's survey package stops here too (survey.lonely.psu = \"fail\" at stage 2)."),
+			 errhint("Pass lonely_psu => 'adjust', 'average', 'certainty' or 'remove', or a second-stage population count equal to the units sampled.")));
+}
+
+typedef struct Stream
+{
+	const MeansArgs *a;
+	MeansGroups *groups;
+	bool		two_stage;
+	/* the current stratum, PSU, SSU */
+	char	   *s,
+			   *p,
+			   *q;
+	double		n_h,			/* PSUs in the stratum */
+				m_hi;			/* SSUs in the PSU */
+	bool		f1_have,
+				f2_have;
+	double		f1_min,
+				f1_max,
+				f2_min,
+				f2_max;
+} Stream;
+
+static void
+end_ssu(Stream *st)
+{
+	int			i,
+				k = st->groups->n * st->groups->nvars;
+
+	for (i = 0; i < k; i++)
+		design_end_ssu(&st->groups->cells[i]);
+}
+
+static void
+end_psu(Stream *st)
+{
+	int			i,
+				k = st->groups->n * st->groups->nvars;
+	double		f2 = 1.0,
+				frac;
+
+	end_ssu(st);
+	if (st->two_stage)
+		fpc_fraction(st->f2_have, st->f2_min, st->f2_max, st->m_hi, st->a->fpc2,
+					 psprintf("PSU \"%s\"", st->p), &f2, &frac);
+	for (i = 0; i < k; i++)
+	{
+		DesignStatus ds = design_end_psu(&st->groups->cells[i], st->m_hi, f2,
+										 st->two_stage, st->a->lonely);
+
+		if (ds != DESIGN_OK)
+			lonely_error(ds, st->s, st->p);
+	}
+	st->m_hi = 0;
+	st->f2_have = false;
+}
+
+static void
+end_stratum(Stream *st)
+{
+	int			i,
+				k = st->groups->n * st->groups->nvars;
+	double		f1,
+				frac;
+
+	if (st->a->cluster)
+		end_psu(st);
+	fpc_fraction(st->f1_have, st->f1_min, st->f1_max, st->n_h, st->a->fpc,
+				 psprintf("stratum \"%s\"", st->s), &f1, &frac);
+	for (i = 0; i < k; i++)
+	{
+		DesignStatus ds = design_end_stratum(&st->groups->cells[i], st->n_h, f1,
+											 frac, st->a->lonely);
+
+		if (ds != DESIGN_OK)
+			lonely_error(ds, st->s, NULL);
+	}
+	st->n_h = 0;
+	st->f1_have = false;
+}
+
+static void
+minmax(bool *have, double *lo, double *hi, double vmin, double vmax)
+{
+	if (!*have)
+	{
+		*lo = vmin;
+		*hi = vmax;
+		*have = true;
+		return;
+	}
+	*lo = fmin(*lo, vmin);
+	*hi = fmax(*hi, vmax);
+}
+
+typedef struct UnitRow
+{
+	char	   *s,
+			   *p,
+			   *q;
+	HeapTuple	tup;
+} UnitRow;
+
+/* NULL first, then byte order */
+static int
+cmp_key(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int
+cmp_units(const void *x, const void *y)
+{
+	const UnitRow *a = x,
+			   *b = y;
+	int			c = cmp_key(a->s, b->s);
+
+	if (c == 0)
+		c = cmp_key(a->p, b->p);
+	if (c == 0)
+		c = cmp_key(a->q, b->q);
+	return c;
+}
+
+/* run the scan and feed design_core; the groups' cells in *g */
+static void
+means_scan(const MeansArgs *a, MeansGroups *g)
+{
+	char	   *sql = means_sql(a);
+	Stream		st;
+	Snapshot	snap;
+	SPIPlanPtr	plan;
+	int			guc_level;
+	bool		rows = a->cluster == NULL;
+	int			ncols = rows ? NVAR_COLS_ROWS : NVAR_COLS;
+	bool		started = false;
+
+	memset(&st, 0, sizeof(st));
+	st.a = a;
+	st.groups = g;
+	st.two_stage = a->cluster2 != NULL && a->fpc != NULL;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	/*
+	 * Not a cursor: a cursor's plan is never parallel.  The grouped rows
+	 * (units x groups) are few next to the relation's.  Locks before
+	 * snapshot, as table_api.c: preparing locks the relations, then the
+	 * snapshot is taken.
+	 */
+	/*
+	 * Hash the units: PSUs nest in strata, so the planner overestimates the
+	 * groups (strata x PSUs x groups) and would sort every row instead
+	 * (3-4 times slower).  Off for this query only, as a function's SET
+	 * clause does.
+	 */
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("enable_sort", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	plan = SPI_prepare_cursor(sql, 0, NULL, CURSOR_OPT_PARALLEL_OK);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	snap = RegisterSnapshot(GetTransactionSnapshot());
+	if (SPI_execute_snapshot(plan, NULL, NULL, snap, InvalidSnapshot, true, false, 0)
+		!= SPI_OK_SELECT)
+		elog(ERROR, "survey_reg survey_means scan failed");
+	UnregisterSnapshot(snap);
+	AtEOXact_GUC(true, guc_level);
+	{
+		uint64		r,
+					nrows = SPI_processed;
+		UnitRow    *units = palloc(sizeof(UnitRow) * (nrows > 0 ? nrows : 1));
+
+		/*
+		 * Nested order, sorted here: an ORDER BY lets the planner sort the
+		 * relation's rows for a GroupAggregate instead of hashing them.
+		 */
+		for (r = 0; r < nrows; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+
+			units[r].s = gettext_or_null(tup, desc, COL_S);
+			units[r].p = gettext_or_null(tup, desc, COL_P);
+			units[r].q = gettext_or_null(tup, desc, COL_Q);
+			units[r].tup = tup;
+		}
+		qsort(units, nrows, sizeof(UnitRow), cmp_units);
+		for (r = 0; r < nrows; r++)
+		{
+			HeapTuple	tup = units[r].tup;
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			MemoryContext old = MemoryContextSwitchTo(SPI_tuptable->tuptabcxt);
+			char	   *s = units[r].s,
+					   *p = units[r].p,
+					   *q = units[r].q,
+					   *gv = gettext_or_null(tup, desc, COL_G);
+			int64		used = geti8(tup, desc, COL_USED);
+			bool		isnull,
+						isnull2;
+			double		v1,
+						v2;
+			int			gi = -1,
+						v;
+
+			MemoryContextSwitchTo(old);
+			CHECK_FOR_INTERRUPTS();
+			if (used > 0)
+			{
+				if (s == NULL)
+					null_design_error("strata", a->strata);
+				if (p == NULL)
+					null_design_error("cluster", a->cluster);
+				if (q == NULL)
+					null_design_error("cluster2", a->cluster2);
+				if (geti8(tup, desc, COL_W_NULL) > 0)
+					null_design_error("weight", a->weight);
+				if (a->fpc && geti8(tup, desc, COL_F1_NULL) > 0)
+					null_design_error("fpc", a->fpc);
+				if (st.two_stage && geti8(tup, desc, COL_F2_NULL) > 0)
+					null_design_error("fpc2", a->fpc2);
+			}
+			/* the nesting: a new stratum, PSU or SSU ends the ones before */
+			if (!started || !same(s, st.s))
+			{
+				if (started)
+					end_stratum(&st);
+				st.s = MemoryContextStrdup(g->mcxt, s);
+				st.p = st.q = NULL;
+				started = true;
+			}
+			if (!rows)
+			{
+				if (!same(p, st.p))
+				{
+					if (st.p)
+						end_psu(&st);
+					st.p = MemoryContextStrdup(g->mcxt, p);
+					st.q = NULL;
+					st.n_h += 1;
+				}
+				if (!same(q, st.q))
+				{
+					if (st.q)
+						end_ssu(&st);
+					st.q = MemoryContextStrdup(g->mcxt, q);
+					st.m_hi += 1;
+				}
+			}
+			else
+				st.n_h += (double) geti8(tup, desc, COL_ROWS);
+			v1 = getf8(tup, desc, COL_F1_MIN, &isnull);
+			v2 = getf8(tup, desc, COL_F1_MAX, &isnull2);
+			if (!isnull && !isnull2)
+				minmax(&st.f1_have, &st.f1_min, &st.f1_max, v1, v2);
+			v1 = getf8(tup, desc, COL_F2_MIN, &isnull);
+			v2 = getf8(tup, desc, COL_F2_MAX, &isnull2);
+			if (!isnull && !isnull2)
+				minmax(&st.f2_have, &st.f2_min, &st.f2_max, v1, v2);
+
+			if (a->by == NULL)
+				gi = group_index(g, "");
+			else if (gv != NULL)
+				gi = group_index(g, gv);
+			if (gi < 0 || used == 0)
+				continue;
+			for (v = 0; v < a->nvars; v++)
+			{
+				int			c = COL_FIXED + v * ncols;
+				int64		n = geti8(tup, desc, c);
+				DesignCell *cell = &g->cells[gi * a->nvars + v];
+
+				if (n == 0)
+					continue;
+				if (rows)
+					design_add_rows(cell, n, getf8(tup, desc, c + 1, &isnull),
+									getf8(tup, desc, c + 2, &isnull),
+									getf8(tup, desc, c + 3, &isnull),
+									getf8(tup, desc, c + 4, &isnull),
+									getf8(tup, desc, c + 5, &isnull));
+				else
+					design_add(cell, n, getf8(tup, desc, c + 1, &isnull),
+							   getf8(tup, desc, c + 2, &isnull));
+			}
+		}
+	}
+	if (started)
+		end_stratum(&st);
+	SPI_finish();
+}
+
+static int
+cmp_names(const void *x, const void *y)
+{
+	return strcmp(*(char *const *) x, *(char *const *) y);
+}
+
+static void
+means_args(FunctionCallInfo fcinfo, MeansArgs *a)
+{
+	char	   *lonely = optional_text_arg(fcinfo, 10);
+	int			i;
+
+	memset(a, 0, sizeof(MeansArgs));
+	a->t = resolve_relation(PG_GETARG_TEXT_PP(0));
+	a->vars = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &a->nvars, "variables");
+	if (a->nvars < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("variables must name at least one column")));
+	a->boolean = palloc(sizeof(bool) * a->nvars);
+	for (i = 0; i < a->nvars; i++)
+	{
+		check_column(&a->t, a->vars[i]);
+		a->boolean[i] = column_is_boolean(&a->t, a->vars[i]);
+	}
+	a->weight = optional_text_arg(fcinfo, 2);
+	a->strata = optional_text_arg(fcinfo, 3);
+	a->cluster = optional_text_arg(fcinfo, 4);
+	a->fpc = optional_text_arg(fcinfo, 5);
+	a->cluster2 = optional_text_arg(fcinfo, 6);
+	a->fpc2 = optional_text_arg(fcinfo, 7);
+	a->by = optional_text_arg(fcinfo, 8);
+	a->domain = optional_text_arg(fcinfo, 9);
+	a->lonely = lonely ? (DesignLonely) robust_lonely_arg(lonely) : DESIGN_LONELY_FAIL;
+	{
+		char	   *cols[] = {a->weight, a->strata, a->cluster, a->fpc,
+		a->cluster2, a->fpc2, a->by, a->domain};
+
+		for (i = 0; i < (int) lengthof(cols); i++)
+			if (cols[i])
+				check_column(&a->t, cols[i]);
+	}
+	if (a->domain && !column_is_boolean(&a->t, a->domain))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the domain column \"%s\" is not boolean", a->domain),
+				 errhint("Pass a boolean column, or an expression in a view: true for the rows in the domain.")));
+	if (a->cluster2 && !a->cluster)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cluster2 needs a cluster column"),
+				 errhint("Second-stage units lie within first-stage units: name those with cluster => '...'.")));
+	if (a->fpc2 && !a->cluster2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("fpc2 needs a cluster2 column"),
+				 errhint("fpc2 is the second stage's population count: name its units with cluster2 => '...'.")));
+	if (a->cluster2 && a->fpc && !a->fpc2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a two-stage design with fpc needs fpc2"),
+				 errhint("Name the second stage's population counts with fpc2 => '...', or leave out cluster2 for the one-stage (with replacement at stage one) variance.")));
+}
+
+/*
+ * survey_means(source, variables, weight, strata, cluster, fpc, cluster2,
+ * fpc2, by, domain, lonely_psu): not STRICT; a NULL source or variables
+ * gives no rows.
+ */
+Datum
+survey_means_table(PG_FUNCTION_ARGS)
+{
+	MeansArgs	a;
+	MeansGroups g;
+	ReturnSetInfo *rsinfo;
+	char	  **order;
+	int			i,
+				v;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return (Datum) 0;
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	means_args(fcinfo, &a);
+	memset(&g, 0, sizeof(g));
+	g.nvars = a.nvars;
+	g.last = -1;
+	g.mcxt = CurrentMemoryContext;
+	if (a.by == NULL)
+		group_index(&g, "");
+	means_scan(&a, &g);
+
+	/* groups in byte order of their text */
+	order = palloc(sizeof(char *) * (g.n > 0 ? g.n : 1));
+	memcpy(order, g.names, sizeof(char *) * g.n);
+	qsort(order, g.n, sizeof(char *), cmp_names);
+	for (i = 0; i < g.n; i++)
+	{
+		int			gi = group_index(&g, order[i]);
+
+		for (v = 0; v < a.nvars; v++)
+		{
+			DesignEstimate e;
+			Datum		values[10];
+			bool		nulls[10];
+			const DesignCell *c = &g.cells[gi * a.nvars + v];
+			double		q;
+
+			design_estimate(c, &e);
+			memset(nulls, 0, sizeof(nulls));
+			values[0] = a.by ? CStringGetTextDatum(order[i]) : (Datum) 0;
+			nulls[0] = a.by == NULL;
+			values[1] = CStringGetTextDatum(a.vars[v]);
+			values[2] = Int64GetDatum(c->n);
+			values[3] = Float8GetDatum(e.mean);
+			values[4] = Float8GetDatum(e.se);
+			q = e.df > 0 ? rmath_qt(0.5 + CI_LEVEL / 2, e.df, 1, 0) : NAN;
+			values[5] = Float8GetDatum(e.mean - q * e.se);
+			values[6] = Float8GetDatum(e.mean + q * e.se);
+			values[7] = Float8GetDatum(e.total);
+			values[8] = Float8GetDatum(e.total_se);
+			values[9] = Float8GetDatum(e.df);
+			nulls[3] = isnan(e.mean);
+			nulls[4] = isnan(e.se);
+			nulls[5] = nulls[6] = isnan(e.mean - q * e.se);
+			nulls[8] = isnan(e.total_se);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
