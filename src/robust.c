@@ -1135,6 +1135,36 @@ robust_table_meat_sql(text *source, char **columns, int ncolumns,
 	return robust_table_meat_sql_exprs(source, vars, ncolumns, o);
 }
 
+/*
+ * The relation a design's second scan reads: a design's rows that the
+ * regression drops listwise (a NULL model column or weight) need no design
+ * columns (issue 16), so they are left out when they lack one and neither
+ * fail nor add a PSU.  vars: the float8 expressions of the model's columns.
+ */
+char *
+robust_design_rows(const TableRef *t, char **vars, int nvars,
+				   const RobustOptions *o)
+{
+	const char *cl = o->cluster ? quote_identifier(o->cluster) : NULL;
+	const char *st = o->strata ? quote_identifier(o->strata) : NULL;
+	StringInfoData from;
+	int			i;
+
+	if (o->se != ROBUST_DESIGN || !(cl || st))
+		return t->sql_name;
+	initStringInfo(&from);
+	appendStringInfo(&from, "(SELECT * FROM %s WHERE (%s%s%s) OR (", t->sql_name,
+					 st ? psprintf("(%s) IS NOT NULL", st) : "",
+					 st && cl ? " AND " : "",
+					 cl ? psprintf("(%s) IS NOT NULL", cl) : "");
+	for (i = 0; i < nvars; i++)
+		appendStringInfo(&from, "%s(%s) IS NOT NULL", i ? " AND " : "", vars[i]);
+	if (o->weight_col)
+		appendStringInfo(&from, " AND (%s) IS NOT NULL", quote_identifier(o->weight_col));
+	appendStringInfoString(&from, ")) AS design_rows");
+	return from.data;
+}
+
 /* the same with the variables as float8 SQL expressions (model_terms.c) */
 char *
 robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
@@ -1148,29 +1178,7 @@ robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
 
 	if (o->weight_col)
 		check_column(&t, o->weight_col);
-	/*
-	 * A design's rows that the regression drops listwise (a NULL model
-	 * column or weight) need no design columns (issue 16): left out when
-	 * they lack one, so they neither fail nor add a PSU.
-	 */
-	if (o->se == ROBUST_DESIGN && (cl || st))
-	{
-		StringInfoData from;
-		int			i;
-
-		initStringInfo(&from);
-		appendStringInfo(&from, "(SELECT * FROM %s WHERE (%s%s%s) OR (", rel,
-						 st ? psprintf("(%s) IS NOT NULL", st) : "",
-						 st && cl ? " AND " : "",
-						 cl ? psprintf("(%s) IS NOT NULL", cl) : "");
-		for (i = 0; i < nvars; i++)
-			appendStringInfo(&from, "%s(%s) IS NOT NULL", i ? " AND " : "",
-							 vars[i]);
-		if (o->weight_col)
-			appendStringInfo(&from, " AND (%s) IS NOT NULL", quote_identifier(o->weight_col));
-		appendStringInfoString(&from, ")) AS design_rows");
-		rel = from.data;
-	}
+	rel = robust_design_rows(&t, vars, nvars, o);
 	initStringInfo(&sql);
 	/* meat_of's transition function takes the state, fit, weight, columns */
 	if (o->se != ROBUST_CLUSTER && o->se != ROBUST_DESIGN && !t.on_citus

@@ -55,6 +55,9 @@ extern ArrayType *robust_fit_array(const RobustFit *fit);
  */
 extern char *robust_table_meat_sql(text *source, char **columns, int ncolumns,
 								   const RobustOptions *o);
+/* the rows a design's scan reads (robust.c): see robust_design_rows */
+extern char *robust_design_rows(const TableRef *t, char **vars, int nvars,
+								const RobustOptions *o);
 extern char *robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
 										 const RobustOptions *o);
 extern bytea *robust_table_meat(const char *sql, const RobustOptions *o,

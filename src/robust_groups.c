@@ -92,11 +92,19 @@ robust_groups_sql(text *source, char **columns, int ncolumns,
 	const char *cl = quote_identifier(o->cluster);
 	const char *st = o->strata ? quote_identifier(o->strata) : NULL;
 	StringInfoData sql;
+	char	   *rows;
 
 	/* the same errors as the first scan's, before this query is prepared */
 	check_columns(&t, columns, ncolumns);
 	if (o->weight_col)
 		check_column(&t, o->weight_col);
+	{
+		char	  **vars = palloc(sizeof(char *) * ncolumns);
+
+		for (int i = 0; i < ncolumns; i++)
+			vars[i] = column_float8_expr(&t, columns[i]);
+		rows = robust_design_rows(&t, vars, ncolumns, o);
+	}
 	initStringInfo(&sql);
 	if (st)
 		appendStringInfo(&sql, "SELECT (%s)::pg_catalog.text, (%s) IS NULL, ", st, st);
@@ -109,7 +117,7 @@ robust_groups_sql(text *source, char **columns, int ncolumns,
 						 quote_identifier(o->weight_col));
 	else
 		appendStringInfoString(&sql, ", false");
-	appendStringInfo(&sql, " FROM %s GROUP BY %s%s%s", t.sql_name,
+	appendStringInfo(&sql, " FROM %s GROUP BY %s%s%s", rows,
 					 st ? st : "", st ? ", " : "", cl);
 	return sql.data;
 }

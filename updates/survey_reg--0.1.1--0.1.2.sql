@@ -1087,6 +1087,31 @@ $$;
 COMMENT ON FUNCTION survey_reg.survey_means_table(text, text[], text, text, text, text, text, text, text, text, text, int, text, jsonb, jsonb, text, text) IS
 	'survey_means as a formatted table: per variable (and group) the mean, or the percentage of a boolean variable, its design-based SE, 95% interval on the design df, and n';
 
+-- its long, typed form for BI tools (as the others', src/sql/55_long.sql)
+CREATE FUNCTION survey_reg.survey_means_table_long(source text, variables text[],
+	weight text DEFAULT NULL, strata text DEFAULT NULL,
+	cluster text DEFAULT NULL, fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	by text DEFAULT NULL, domain text DEFAULT NULL,
+	lonely_psu text DEFAULT 'fail', digits int DEFAULT 2,
+	decimal_mark text DEFAULT '.', labels jsonb DEFAULT NULL,
+	captions jsonb DEFAULT NULL, language text DEFAULT 'en',
+	title text DEFAULT NULL)
+RETURNS TABLE(table_title text, row_no int, row_kind text, row_label text,
+	section text, column_no int, column_label text, value float8,
+	stars text, cell text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT l.* FROM survey_reg._long((SELECT pg_catalog.jsonb_agg(t ORDER BY t.row_no)
+		FROM survey_reg.survey_means_table(
+			source, variables, weight, strata, cluster, fpc, cluster2, fpc2,
+			by, domain, lonely_psu, digits, decimal_mark, labels, captions,
+			language, title) t)) l
+$$;
+COMMENT ON FUNCTION survey_reg.survey_means_table_long(text, text[], text, text, text, text, text, text, text, text, text, int, text, jsonb, jsonb, text, text) IS
+	'survey_means_table in long form for BI tools: one row per cell with its row and column position and labels, numeric value (float8, as printed), stars and text';
+
 -- issue 12, item 6: privileges for every role (src/sql/90_privileges.sql;
 -- stays the last section: ALL FUNCTIONS must see every function)
 GRANT USAGE ON SCHEMA survey_reg TO PUBLIC;
