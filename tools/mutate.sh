@@ -115,7 +115,7 @@ for i in "${!names[@]}"; do
 	name=${names[$i]}
 	t0=$(date +%s)
 	IFS='|' read -r rc last <<<"$(run "$scratch/$name" "${suites_of[$i]}" "$scratch/$name.log")"
-	if [ "$rc" -ne 0 ] && [[ "$last" =~ ^survey_reg:\ [0-9]+\ passed,\ [1-9][0-9]*\ failed$ ]]; then
+	if [ "$rc" -ne 0 ] && [[ "$last" =~ ^survey_reg:\ [0-9]+\ passed,\ [1-9][0-9]*\ failed(\ \(.*\))?$ ]]; then
 		verdict=killed
 		killed=$((killed + 1))
 	else

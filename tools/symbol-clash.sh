@@ -74,10 +74,12 @@ for lib in $(closure "$module"); do
 done
 
 for soname in "${deep[@]}"; do
-	lib=$(ldconfig -p | awk -v s="$soname" '$1 == s { print $NF; exit }')
+	# awk reads to the end: an early exit would kill ldconfig with SIGPIPE,
+	# which pipefail turns into this script's exit status 141
+	lib=$(ldconfig -p | awk -v s="$soname" '$1 == s && !f { print $NF; f = 1 }')
 	[ -n "$lib" ] || { echo "symbol-clash.sh: $soname not found (ldconfig -p)" >&2; exit 2; }
 	# the module must open it (not link it) for the deep rule to apply
-	if closure "$module" | grep -q "/${soname%%.so*}\.so"; then
+	if grep -q "/${soname%%.so*}\.so" <<<"$(closure "$module")"; then
 		echo "symbol-clash.sh: $soname is linked, not opened with RTLD_DEEPBIND" >&2
 		exit 2
 	fi

@@ -42,7 +42,8 @@ verdict_init
 trap 'rc=$?; trap - EXIT; verdict_final $rc || exit 1; exit $rc' EXIT
 
 # the report tests render HTML in Chromium and schedule a pg_cron job
-EXTRA_PACKAGES="chromium postgresql-$pg-cron fonts-dejavu-core" source tools/setup.sh
+# ... and the long forms go through psqlODBC under unixODBC (tools/odbc-test.sh)
+EXTRA_PACKAGES="chromium postgresql-$pg-cron fonts-dejavu-core odbc-postgresql unixodbc unixodbc-dev" source tools/setup.sh
 
 # the README's accuracy tables are the thresholds the tests read
 # (test/data/accuracy_claims.csv)
@@ -69,6 +70,15 @@ suite_wanted tap && in_cluster+=" tap"
 [ -n "$in_cluster" ] && SURVEY_REG_SUITES="$in_cluster" verdict_run "in-cluster tests" \
 	pg_virtualenv -t -v "$pg" -c "-p $(free_port)" -o max_parallel_workers_per_gather=2 \
 	bash tools/in-cluster-tests.sh
+
+# the README's SQL examples, run and diffed against their printed output
+# (tools/readme-test.py), and the long forms through ODBC
+# (tools/odbc-test.sh): a cluster with the sample survey and the README's setup
+docs=
+suite_wanted readme && docs+=" readme"
+suite_wanted odbc && docs+=" odbc"
+[ -n "$docs" ] && SURVEY_REG_SUITES="$docs" verdict_run "docs tests" \
+	pg_virtualenv -t -v "$pg" -c "-p $(free_port)" bash tools/docs-tests.sh
 
 # the HTML report in headless Chromium and the pg_cron job: their own
 # cluster, because pg_cron must be preloaded

@@ -242,4 +242,24 @@ dd_lazy_add(double *hi, double *lo, double a_hi, double a_lo)
 	*lo += e + a_lo;
 }
 
+/*
+ * d^3 and d^4 of d = dh + dl (|dl| <= ulp(dh)/2), each as p + e with a
+ * relative error near 1e-30: the exact products of the hi parts plus the
+ * first-order terms of dl and of the square's error.  The batch kernel
+ * (moments_batch.c, shape_batch) evaluates the same expressions in the
+ * same order, so a row gives the same bits on both paths.
+ */
+static inline void
+dd_powers34(double dh, double dl, double *p3, double *e3, double *p4, double *e4)
+{
+	double		e2;
+	double		p2 = two_prod(dh, dh, &e2);
+
+	e2 += 2.0 * dh * dl;
+	*p3 = two_prod(p2, dh, e3);
+	*e3 += e2 * dh + p2 * dl;
+	*p4 = two_prod(p2, p2, e4);
+	*e4 += 2.0 * p2 * e2;
+}
+
 #endif							/* SURVEY_REG_DD_H */

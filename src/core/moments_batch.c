@@ -215,12 +215,65 @@ typedef void (*pairs_fn) (int, int, double *restrict, double *restrict,
 						  const double *, const unsigned char *);
 
 /*
- * Everything but the pairs: shifts, range, weights, first, third and fourth
- * power sums, each along the rows of one column.  Inlined into a portable
+ * S3 += w d^3 and S4 += w d^4 along the rows of each column, d = dh + dl,
+ * with dd_powers34's expressions in its order (then the weight's exact
+ * product, as moments_add_row): the same bits per row as the row-by-row
+ * path, four lanes folded in order.  w is NULL for unit weights.
+ */
+#define POWERS_BATCH(NAME, TARGET, PROD_ERR) \
+TARGET static void \
+NAME(int k, int nr, MomentsArrays *a, const double *dh, const double *dl, \
+	 const double *w) \
+{ \
+	for (int j = 0; j < k; j++) \
+	{ \
+		const double *dhj = dh + (size_t) j * B; \
+		const double *dlj = dl + (size_t) j * B; \
+		v4d			s3 = splat(0), c3 = splat(0), s4 = splat(0), c4 = splat(0); \
+		for (int r = 0; r < nr; r += 4) \
+		{ \
+			v4d			d = ld(dhj + r), e = ld(dlj + r); \
+			v4d			p2 = d * d; \
+			v4d			e2 = PROD_ERR(d, d, p2) + splat(2.0) * d * e; \
+			v4d			p3 = p2 * d; \
+			v4d			e3 = PROD_ERR(p2, d, p3) + (e2 * d + p2 * e); \
+			v4d			p4 = p2 * p2; \
+			v4d			e4 = PROD_ERR(p2, p2, p4) + splat(2.0) * p2 * e2; \
+			if (w) \
+			{ \
+				v4d			wv = ld(w + r); \
+				v4d			q3 = wv * p3, q4 = wv * p4; \
+				e3 = PROD_ERR(wv, p3, q3) + wv * e3; \
+				e4 = PROD_ERR(wv, p4, q4) + wv * e4; \
+				p3 = q3; \
+				p4 = q4; \
+			} \
+			LAZY_ADD(s3, c3, p3, e3); \
+			LAZY_ADD(s4, c4, p4, e4); \
+		} \
+		for (int l = 0; l < 4; l++) \
+		{ \
+			dd_lazy_add(&a->s3_hi[j], &a->s3_lo[j], s3[l], c3[l]); \
+			dd_lazy_add(&a->s4_hi[j], &a->s4_lo[j], s4[l], c4[l]); \
+		} \
+	} \
+}
+
+POWERS_BATCH(powers_generic, NO_TARGET, dekker_err)
+#ifdef HAVE_FMA_KERNEL
+POWERS_BATCH(powers_fma, __attribute__((target("avx2,fma"))), FMA_ERR)
+#endif
+
+typedef void (*powers_fn) (int, int, MomentsArrays *, const double *,
+						   const double *, const double *);
+
+/*
+ * Everything but the pairs and the powers: shifts, range, weights and the
+ * first power sums, each along the rows of one column.  Inlined into a portable
  * and an AVX2 build.
  */
 static inline __attribute__((always_inline)) void
-flush_body(MomentsState *m, double *scratch, pairs_fn pairs)
+flush_body(MomentsState *m, double *scratch, pairs_fn pairs, powers_fn powers)
 {
 	MomentsArrays a;
 	const int	k = m->k;
@@ -275,16 +328,14 @@ flush_body(MomentsState *m, double *scratch, pairs_fn pairs)
 		v4d			mn = splat(a.min[j]),
 					mx = splat(a.max[j]);
 		v4i			lo_any = {0, 0, 0, 0};
-		v4d			s1 = splat(0), c1 = splat(0), s3 = splat(0), c3 = splat(0),
-					s4 = splat(0), c4 = splat(0);
+		v4d			s1 = splat(0), c1 = splat(0);
 
 		for (r = n; r < nr; r++)
 			xj[r] = a.ref[j];	/* padding: d = ref - ref = 0 */
 
 		/*
 		 * One pass along the rows: d = x - ref exactly (TwoSum), the range,
-		 * and (unit weights) S1 += d, S3 += d^3, S4 += d^4, each power
-		 * rounded once as in moments_add_row.
+		 * and (unit weights) S1 += d.
 		 */
 		for (r = 0; r < nr; r += 4)
 		{
@@ -300,18 +351,11 @@ flush_body(MomentsState *m, double *scratch, pairs_fn pairs)
 			lo_any |= e != 0;
 			if (!weighted)
 			{
-				v4d			d2 = d * d;
-
 				LAZY_ADD(s1, c1, d, e);
-				if (shape)
-				{
-					LAZY_ADD(s3, c3, d2 * d, splat(0));
-					LAZY_ADD(s4, c4, d2 * d2, splat(0));
-				}
 			}
 		}
 
-		/* weighted: a = w d as dd, S1 += a, S3 += w d^3, S4 += w d^4 */
+		/* weighted: a = w d as dd, S1 += a */
 		if (weighted)
 		{
 			double	   *ahj = ah + (size_t) j * B;
@@ -326,16 +370,8 @@ flush_body(MomentsState *m, double *scratch, pairs_fn pairs)
 			}
 			for (r = 0; r < nr; r += 4)
 			{
-				v4d			d = ld(dhj + r);
-				v4d			wd2 = ld(wpad + r) * (d * d);
-
 				lo_any |= ld(alj + r) != 0;
 				LAZY_ADD(s1, c1, ld(ahj + r), ld(alj + r));
-				if (shape)
-				{
-					LAZY_ADD(s3, c3, wd2 * d, splat(0));
-					LAZY_ADD(s4, c4, wd2 * (d * d), splat(0));
-				}
 			}
 		}
 
@@ -346,15 +382,12 @@ flush_body(MomentsState *m, double *scratch, pairs_fn pairs)
 			if (mx[l] > a.max[j])
 				a.max[j] = mx[l];
 			dd_lazy_add(&a.s1_hi[j], &a.s1_lo[j], s1[l], c1[l]);
-			if (shape)
-			{
-				dd_lazy_add(&a.s3_hi[j], &a.s3_lo[j], s3[l], c3[l]);
-				dd_lazy_add(&a.s4_hi[j], &a.s4_lo[j], s4[l], c4[l]);
-			}
 		}
 		has_lo[j] = (lo_any[0] | lo_any[1] | lo_any[2] | lo_any[3]) != 0;
 	}
 
+	if (shape)
+		powers(k, nr, &a, dh, dl, weighted ? wpad : NULL);
 	pairs(k, nr, a.s2_hi, a.s2_lo, ah, al, dh, dl, has_lo);
 	m->nrows += n;
 	m->pending = 0;
@@ -363,7 +396,7 @@ flush_body(MomentsState *m, double *scratch, pairs_fn pairs)
 static void
 flush_generic(MomentsState *m, double *scratch)
 {
-	flush_body(m, scratch, pairs_generic);
+	flush_body(m, scratch, pairs_generic, powers_generic);
 }
 
 #ifdef HAVE_FMA_KERNEL
@@ -371,7 +404,7 @@ __attribute__((target("avx2,fma")))
 static void
 flush_fma(MomentsState *m, double *scratch)
 {
-	flush_body(m, scratch, pairs_fma);
+	flush_body(m, scratch, pairs_fma, powers_fma);
 }
 #endif
 

@@ -376,19 +376,35 @@ add_row_body(MomentsState *m, const double *x, double w, double *scratch,
 		dd_lazy_add(&a.s1_hi[i], &a.s1_lo[i], ah[i], al[i]);
 
 	/*
-	 * Third and fourth powers only feed skewness and kurtosis: each term is
-	 * rounded once (relative 3e-16) and summed without loss, which keeps
-	 * those within ~1e-14 for any reference row within a few hundred SDs of
-	 * the mean; exact products are kept for s1 and s2.
+	 * Third and fourth powers, exact to the dd level like s1 and s2: a
+	 * near-zero skewness is a small difference of large sums, and rounding
+	 * each d^3 once (as before 0.1.2) left ~1e-13 of it depending on the
+	 * reference row, so a state merged from shards differed from a local
+	 * one in the 13th digit (issue 13).  moments_batch.c does the same
+	 * arithmetic in the same order (shape_batch): identical bits per row.
 	 */
 	if (shape)
 		for (i = 0; i < k; i++)
 		{
-			double		d2 = bh[i] * bh[i];
-			double		wd2 = w * d2;
+			double		p3,
+						e3,
+						p4,
+						e4;
 
-			dd_lazy_add(&a.s3_hi[i], &a.s3_lo[i], wd2 * bh[i], 0.0);
-			dd_lazy_add(&a.s4_hi[i], &a.s4_lo[i], wd2 * d2, 0.0);
+			dd_powers34(bh[i], bl[i], &p3, &e3, &p4, &e4);
+			if (w != 1.0)
+			{
+				double		f;
+				double		q = two_prod(w, p3, &f);
+
+				e3 = f + w * e3;
+				p3 = q;
+				q = two_prod(w, p4, &f);
+				e4 = f + w * e4;
+				p4 = q;
+			}
+			dd_lazy_add(&a.s3_hi[i], &a.s3_lo[i], p3, e3);
+			dd_lazy_add(&a.s4_hi[i], &a.s4_lo[i], p4, e4);
 		}
 
 	/* s2: O(k^2), the loop that matters */

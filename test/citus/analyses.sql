@@ -74,17 +74,7 @@ BEGIN
 			RETURN 'Infinity';
 		END IF;
 		FOR k IN SELECT jsonb_object_keys(a) LOOP
-			IF k IN ('skewness', 'kurtosis') AND jsonb_typeof(a -> k) = 'number'
-				AND jsonb_typeof(b -> k) = 'number' THEN
-				-- dimensionless, and their third and fourth powers are
-				-- rounded once per row (moments_core.c): relative to
-				-- max(|value|, 1), as a near-zero skewness has no more
-				-- absolute digits than the rows' rounding
-				d := greatest(d, abs((a ->> k)::numeric - (b ->> k)::numeric)
-					/ greatest(abs((a ->> k)::numeric), abs((b ->> k)::numeric), 1));
-			ELSE
-				d := greatest(d, pg_temp.rel_diff(a -> k, b -> k));
-			END IF;
+			d := greatest(d, pg_temp.rel_diff(a -> k, b -> k));
 		END LOOP;
 		RETURN d;
 	END IF;
