@@ -60,3 +60,19 @@ RETURNS TABLE(model int, n float8, predictors int, deviance float8,
 	cox_snell_r2 float8, nagelkerke_r2 float8, aic float8, iterations int,
 	converged bool)
 AS 'MODULE_PATHNAME', 'logistic_summary_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION survey_reg.logistic_step_transfn(float8[], float8[], float8, "any") IS
+	'transition function of aggregate logistic_step: one row''s deviance, gradient and information added for every model';
+COMMENT ON FUNCTION survey_reg.logistic_combinefn(float8[], float8[]) IS
+	'combine function of aggregates logistic_step and logistic_meat: two partial sums added';
+COMMENT ON AGGREGATE survey_reg.logistic_step(float8[], float8, "any") IS
+	'one Newton (IRLS) iteration of a logistic fit: per model the deviance, X''W(y - mu) and X''W mu(1 - mu) X at the fit''s coefficients (fit as logistic_coefficients builds it; weight, 0/1 dependent, columns as float8)';
+COMMENT ON FUNCTION survey_reg.logistic_score(float8[], float8, "any") IS
+	'a row''s logistic score vector w (y - mu) x of every model of a fit (hc2/hc3: leverage-scaled); NULL for an incomplete row';
+COMMENT ON FUNCTION survey_reg.logistic_meat_transfn(float8[], float8[], float8[]) IS
+	'transition function of aggregate logistic_meat: one more unit''s score';
+COMMENT ON AGGREGATE survey_reg.logistic_meat(float8[], float8[]) IS
+	'units, sum of scores and of their outer products per model (a NULL score: a unit without a complete row), for the logistic robust, cluster and design variances';
+COMMENT ON FUNCTION survey_reg.logistic_coefficients(text, text, text[], text, bool, text, text, text, text, text) IS
+	'hierarchical logistic regression coefficients of a table or view (ML as glm binomial; blocks of terms as coefficients): b, SE, Wald z and p, odds ratio with 95% CI; se = classical, hc0-hc3, cluster (vcovCL HC0) or design (svyglm)';
+COMMENT ON FUNCTION survey_reg.logistic_summary(text, text, text[], text, bool, text, text, text, text, text) IS
+	'hierarchical logistic regression model summaries: n, -2LL (deviance), null deviance, model and block chi-square, Cox-Snell and Nagelkerke R2, AIC, iterations, converged';
