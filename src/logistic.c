@@ -894,7 +894,8 @@ logit_iterate(LogitRun *r, const char *rel, Snapshot snapshot,
 		int			pos;
 		bool		all_done = true;
 
-		if (nout != 1 || res[0] == NULL)
+		if (nout != 1 || res[0] == NULL
+			|| ((const double *) ARR_DATA_PTR(res[0]))[LS_ROWS] == 0.0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("no complete rows for the logistic regression"),
@@ -996,7 +997,7 @@ logit_iterate(LogitRun *r, const char *rel, Snapshot snapshot,
 							j + 1, m->iter),
 					 m->nsep > 0
 					 ? errdetail("Fitted probabilities numerically 0 or 1 occurred in %.0f rows: a predictor separates the outcome (complete or quasi-complete separation), so some estimates do not exist.", m->nsep)
-					 : errdetail("The estimates are those of the last iteration."),
+					 : errdetail("The deviance still changed by more than 1e-15 (relative) in the last iteration; under separation (a predictor or a factor level that predicts the outcome exactly) some estimates do not exist."),
 					 errhint("Its estimates are flagged with converged = false.")));
 		else if (m->nsep > 0)
 			ereport(NOTICE,
