@@ -98,6 +98,7 @@ typedef struct LogitFit
 	const double **beta;
 	const double **hinv;		/* NULL unless hc2/hc3 */
 	int			len;
+	ArrayType  *raw;			/* the fit's bytes (cached_fit) */
 } LogitFit;
 
 static int
@@ -177,35 +178,47 @@ bad:
 			 errdetail("The fit argument must be made by survey_reg's logistic functions.")));
 }
 
-/* the fit of this call site, parsed once per query (fn_extra) */
+/*
+ * The fit of this call site, parsed once (fn_extra) and kept with a copy of
+ * its bytes: each call compares them (a few dozen doubles, cheap next to a
+ * row's work) and parses again if the fit changed, so a fit that varies by
+ * row is still read right.  first_var < 0: no row arguments to check.
+ */
 static LogitFit *
 cached_fit(FunctionCallInfo fcinfo, int argno, int first_var)
 {
 	LogitFit   *f = (LogitFit *) fcinfo->flinfo->fn_extra;
+	ArrayType  *arr;
 	MemoryContext old;
 	int			i;
 
-	if (f != NULL)
-		return f;
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("logistic fit must not be NULL")));
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	if (f != NULL && VARSIZE(f->raw) == VARSIZE(arr)
+		&& memcmp(f->raw, arr, VARSIZE(arr)) == 0)
+		return f;
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	f = palloc0(sizeof(LogitFit));
-	fit_parse(DatumGetArrayTypePCopy(PG_GETARG_DATUM(argno)), f);
-	/* argument types are fixed for the call site: check them once */
-	if (PG_NARGS() - first_var != f->ncols + 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("logistic fit has %d predictor columns but %d values were given",
-						f->ncols, PG_NARGS() - first_var - 1)));
-	for (i = first_var - 1; i < PG_NARGS(); i++)
-		if (get_fn_expr_argtype(fcinfo->flinfo, i) != FLOAT8OID)
+	f->raw = DatumGetArrayTypePCopy(PointerGetDatum(arr));
+	fit_parse(f->raw, f);
+	/* argument types are fixed for the call site: check them */
+	if (first_var >= 0)
+	{
+		if (PG_NARGS() - first_var != f->ncols + 1)
 			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("logistic weight, dependent and predictors must be of type double precision"),
-					 errdetail("Argument %d is not.", i + 1)));
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("logistic fit has %d predictor columns but %d values were given",
+							f->ncols, PG_NARGS() - first_var - 1)));
+		for (i = first_var - 1; i < PG_NARGS(); i++)
+			if (get_fn_expr_argtype(fcinfo->flinfo, i) != FLOAT8OID)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("logistic weight, dependent and predictors must be of type double precision"),
+						 errdetail("Argument %d is not.", i + 1)));
+	}
 	MemoryContextSwitchTo(old);
 	fcinfo->flinfo->fn_extra = f;
 	return f;
@@ -559,20 +572,7 @@ logistic_meat_transfn(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("logistic_meat called in non-aggregate context")));
-	f = (LogitFit *) fcinfo->flinfo->fn_extra;
-	if (f == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (PG_ARGISNULL(1))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("logistic fit must not be NULL")));
-		f = palloc0(sizeof(LogitFit));
-		fit_parse(DatumGetArrayTypePCopy(PG_GETARG_DATUM(1)), f);
-		MemoryContextSwitchTo(old);
-		fcinfo->flinfo->fn_extra = f;
-	}
+	f = cached_fit(fcinfo, 1, -1);
 	if (PG_ARGISNULL(0))
 	{
 		MemoryContext old = MemoryContextSwitchTo(aggcxt);
