@@ -46,6 +46,8 @@ extern double qt(double p, double df, int lower_tail, int log_p);
 extern double pf(double x, double df1, double df2, int lower_tail, int log_p);
 extern double qf(double p, double df1, double df2, int lower_tail, int log_p);
 extern double pchisq(double x, double df, int lower_tail, int log_p);
+extern double pnorm5(double x, double mu, double sigma, int lower_tail, int log_p);
+extern double qnorm5(double p, double mu, double sigma, int lower_tail, int log_p);
 
 static void
 rmath_load(void)
@@ -73,7 +75,7 @@ typedef double (*dist2_fn) (double, double, int, int);
 typedef double (*dist3_fn) (double, double, double, int, int);
 
 static dist2_fn p_pt, p_qt, p_pchisq;
-static dist3_fn p_pf, p_qf;
+static dist3_fn p_pf, p_qf, p_pnorm5, p_qnorm5;
 
 static void *
 symbol(void *lib, const char *name)
@@ -111,6 +113,8 @@ rmath_load(void)
 	p_pt = (dist2_fn) symbol(lib, "pt");
 	p_qt = (dist2_fn) symbol(lib, "qt");
 	p_pchisq = (dist2_fn) symbol(lib, "pchisq");
+	p_pnorm5 = (dist3_fn) symbol(lib, "pnorm5");
+	p_qnorm5 = (dist3_fn) symbol(lib, "qnorm5");
 	p_pf = (dist3_fn) symbol(lib, "pf");
 	p_qf = (dist3_fn) symbol(lib, "qf");
 }
@@ -152,4 +156,19 @@ rmath_pchisq(double x, double df, int lower_tail, int log_p)
 {
 	rmath_load();
 	return CALL(pchisq) (x, df, lower_tail, log_p);
+}
+
+/* the normal distribution (Rmath's pnorm / qnorm are macros for these) */
+double
+rmath_pnorm(double x, double mu, double sigma, int lower_tail, int log_p)
+{
+	rmath_load();
+	return CALL(pnorm5) (x, mu, sigma, lower_tail, log_p);
+}
+
+double
+rmath_qnorm(double p, double mu, double sigma, int lower_tail, int log_p)
+{
+	rmath_load();
+	return CALL(qnorm5) (p, mu, sigma, lower_tail, log_p);
 }

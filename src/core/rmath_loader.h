@@ -12,6 +12,8 @@ extern double rmath_qt(double p, double df, int lower_tail, int log_p);
 extern double rmath_pf(double x, double df1, double df2, int lower_tail, int log_p);
 extern double rmath_qf(double p, double df1, double df2, int lower_tail, int log_p);
 extern double rmath_pchisq(double x, double df, int lower_tail, int log_p);
+extern double rmath_pnorm(double x, double mu, double sigma, int lower_tail, int log_p);
+extern double rmath_qnorm(double p, double mu, double sigma, int lower_tail, int log_p);
 
 /*
  * Called, with a message, when the library cannot be loaded at first use;
