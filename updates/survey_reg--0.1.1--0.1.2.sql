@@ -894,7 +894,7 @@ BEGIN
 		SELECT p.oid, p.proname, p.pronargs, p.proargnames, p.proargtypes, p.proretset,
 			p.provolatile, p.proparallel, p.proisstrict,
 			pg_catalog.pg_get_function_result(p.oid) AS result,
-			l.params, l.nouns, l.units
+			l.fn, l.params, l.nouns, l.units
 		FROM (VALUES
 			('table_moments', '{columns}'::text[], '{column names}'::text[], '{NULL}'::text[]),
 			('describe', '{variables}', '{column names}', '{NULL}'),
@@ -913,13 +913,19 @@ BEGIN
 			('reliability_table_long', '{indices,items}', '{index names,item lists}', '{NULL,index}'),
 			('report', '{blocks}', '{blocks}', '{block}')
 		) l(fn, params, nouns, units)
-		JOIN pg_catalog.pg_proc p ON p.proname = l.fn
+		LEFT JOIN pg_catalog.pg_proc p ON p.proname = l.fn
 			AND p.pronamespace = 'survey_reg'::regnamespace
 			AND p.proargnames[1] = 'source'
 			AND p.proargtypes[array_position(p.proargnames, l.params[1]) - 1]
 				= 'pg_catalog.text[]'::regtype
 		ORDER BY l.fn
 	LOOP
+		-- a listed function that is not (yet) defined with that text[]
+		-- argument: an error, not a silently missing overload
+		IF f.oid IS NULL THEN
+			RAISE EXCEPTION 'survey_reg: no function %(source text, ...) with a text[] argument %',
+				f.fn, f.params[1];
+		END IF;
 		FOR subset IN 1 .. (1 << array_length(f.params, 1)) - 1 LOOP
 			args := pg_catalog.pg_get_function_arguments(f.oid);
 			SELECT array_agg(pg_catalog.format_type(t, NULL) ORDER BY o)
