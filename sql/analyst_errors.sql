@@ -57,12 +57,39 @@ SELECT variable, n FROM survey_reg.describe('survey', ARRAY['y'], weight => 'fla
 SELECT * FROM survey_reg.describe('survey', ARRAY['y, x']);
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM survey_reg.reliability('survey', ARRAY['y,x , flag']);
--- one string where an array is expected: PostgreSQL's own array input
--- rejects it before survey_reg runs (README, "What the table-name forms check")
+-- one string where an array is expected: 22P02 with the ARRAY[...] form
+-- as hint (src/sql/87_list_hints.sql), one case per overload
 SELECT * FROM survey_reg.describe('survey', 'y, x');
+\echo :LAST_ERROR_SQLSTATE
 SELECT * FROM survey_reg.coefficients('survey', 'y', 'x, flag');
--- an array literal string is fine
+SELECT * FROM survey_reg.table_moments('survey', 'y, x');
+SELECT * FROM survey_reg.correlations('survey', 'y, x', 'pairwise');
+SELECT * FROM survey_reg.reliability('survey', 'y, x, flag');
+SELECT * FROM survey_reg.item_total('survey', 'y, x, flag');
+SELECT * FROM survey_reg.model_summary('survey', 'y', 'x, flag', se => 'HC3');
+SELECT * FROM survey_reg.model_summary('survey', 'y', 'x');
+SELECT * FROM survey_reg.regression_table('survey', 'y', 'x, flag');
+SELECT * FROM survey_reg.regression_table_long('survey', 'y', 'x, flag');
+SELECT * FROM survey_reg.correlation_table('survey', 'y, x');
+SELECT * FROM survey_reg.correlation_table_long('survey', 'y, x');
+SELECT * FROM survey_reg.descriptives_table('survey', 'y, x');
+SELECT * FROM survey_reg.descriptives_table_long('survey', 'y, x');
+SELECT * FROM survey_reg.reliability_table('survey', 'Scale', 'y, x, flag');
+SELECT * FROM survey_reg.reliability_table('survey', 'Scale', ARRAY['y, x, flag']);
+SELECT * FROM survey_reg.reliability_table('survey', ARRAY['Scale'], 'y, x, flag');
+SELECT * FROM survey_reg.reliability_table_long('survey', 'Scale', 'y, x, flag');
+SELECT * FROM survey_reg.reliability_table_long('survey', 'Scale', ARRAY['y, x, flag']);
+SELECT * FROM survey_reg.reliability_table_long('survey', ARRAY['Scale'], 'y, x, flag');
+SELECT survey_reg.report('survey', 'y', 'x, flag');
+-- named arguments, a name that needs quoting, an empty string
+SELECT * FROM survey_reg.describe(variables => 'y, x', source => 'survey');
+SELECT * FROM survey_reg.describe('survey', 'it''s, a b');
+SELECT * FROM survey_reg.describe('survey', '');
+-- an array literal string is fine, as before
 SELECT variable, n FROM survey_reg.describe('survey', '{y,x}');
+SELECT variable, n FROM survey_reg.describe('survey', ' {y,x}', weight => 'w');
+SELECT term, round(b::numeric, 6) AS b
+FROM survey_reg.coefficients('survey', 'y', '{"x, flag"}');
 
 -- the third positional argument of describe/correlations is missing, not
 -- weight: a column name there gets the weight => hint
@@ -131,3 +158,9 @@ SELECT CASE WHEN g % 4 <> 0 THEN g END::float8 AS a,
 	CASE WHEN g % 3 <> 0 THEN g END::float8 AS d
 FROM generate_series(1, 1200) g;
 SELECT variable, n FROM survey_reg.describe('spread', ARRAY['a', 'b', 'c', 'd']);
+
+-- one string as the list of survey_means and the logistic functions (their
+-- overloads in src/sql/87_list_hints.sql)
+SELECT * FROM survey_reg.survey_means('survey', 'y, x');
+SELECT * FROM survey_reg.logistic_coefficients('survey', 'y', 'x, amount');
+SELECT * FROM survey_reg.logistic_summary('survey', 'y', 'x, amount');
