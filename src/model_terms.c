@@ -986,7 +986,7 @@ widen(const ModelTerms *mt, const MomentsState *g, const int *lv,
 static void
 run_scan(const char *sql, Snapshot snapshot, long tcount)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, 0, NULL);
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, 0, NULL, CURSOR_OPT_PARALLEL_OK);
 	Snapshot	snap;
 
 	if (plan == NULL)

@@ -348,12 +348,14 @@ append_moments_call(StringInfo sql, const TableRef *t, char **columns,
 
 /*
  * Prepare a query of an analysis (in a connected SPI): parse analysis locks
- * every relation it reads, views' base tables included.
+ * every relation it reads, views' base tables included.  Parallel plans
+ * allowed: SPI_prepare alone plans without them (cursor options 0), which
+ * made every table-name scan serial since the lock-then-snapshot change.
  */
 static SPIPlanPtr
 table_prepare(const char *sql, int nargs, Oid *argtypes)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_PARALLEL_OK);
 
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
