@@ -296,36 +296,6 @@ dm_lonely_error(const char *stratum, const char *psu)
 			 errhint("Pass lonely_psu => 'adjust', 'average', 'certainty' or 'remove', or a second-stage population count equal to the units sampled.")));
 }
 
-/* f = 1 - n/N and n/N of a population count or sampling fraction */
-static void
-dm_fpc(bool have, double v, double vmax, double n, const char *col,
-	   const char *where, double *f, double *frac)
-{
-	double		N;
-
-	*f = 1.0;
-	*frac = 0.0;
-	if (!have)
-		return;
-	if (v != vmax)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the fpc column \"%s\" differs within %s", col, where),
-				 errdetail("It is %g and %g.", v, vmax)));
-	if (!(v > 0.0) || !isfinite(v))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the fpc column \"%s\" is %g in %s", col, v, where),
-				 errdetail("A population count must exceed zero, a sampling fraction lie in (0, 1].")));
-	N = v <= 1.0 ? n / v : v;
-	if (N < n)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the fpc column \"%s\" is %g in %s, fewer than the %g units sampled", col, v, where, n)));
-	*f = v <= 1.0 ? 1.0 - v : (N - n) / N;
-	*frac = v <= 1.0 ? v : n / N;
-}
-
 static void
 dm_end_ssu(DmStream *st)
 {
@@ -357,7 +327,7 @@ dm_end_psu(DmStream *st)
 						frac;
 			bool		fail;
 
-			dm_fpc(st->f2_have, st->f2_min, st->f2_max, st->m_hi, st->d->fpc2,
+			fpc_fraction(st->f2_have, st->f2_min, st->f2_max, st->m_hi, st->d->fpc2,
 				   psprintf("PSU \"%s\"", st->p), &f2, &frac);
 			if (!vs_onestrat(st, &st->in_psu, st->m_hi, f2, st->stage2_h, &fail))
 				st->stage2_nan = true;
@@ -395,7 +365,7 @@ dm_end_stratum(DmStream *st)
 			st->left_out = st->left_out ? repalloc(st->left_out, sizeof(bool) * st->cap) : palloc(sizeof(bool) * st->cap);
 			st->units = st->units ? repalloc(st->units, sizeof(double) * st->cap) : palloc(sizeof(double) * st->cap);
 		}
-		dm_fpc(st->f1_have, st->f1_min, st->f1_max, st->n_h, st->d->fpc,
+		fpc_fraction(st->f1_have, st->f1_min, st->f1_max, st->n_h, st->d->fpc,
 			   psprintf("stratum \"%s\"", st->s), &f1, &frac);
 		st->stage1[h] = palloc0(sizeof(dd) * (st->nb > 0 ? st->nb : 1));
 		st->stage2[h] = palloc0(sizeof(dd) * (st->nb > 0 ? st->nb : 1));

@@ -284,9 +284,10 @@ null_design_error(const char *role, const char *col)
 
 /*
  * A population count or sampling fraction of n sampled units: f = 1 - n/N
- * and the sampling fraction n/N (f = 1, fraction 0 without one).
+ * and the sampling fraction n/N (f = 1, fraction 0 without one).  Also
+ * the regressions' design variance (design_meat.c).
  */
-static void
+void
 fpc_fraction(bool have, double v, double vmax, double n, const char *col,
 			 const char *where, double *f, double *frac)
 {

@@ -163,4 +163,13 @@ extern void correlation_emit_row(struct ReturnSetInfo *rsinfo, const char *v1,
 								 bool diagonal);
 extern double moments_pair_r(const MomentsState *m);
 
+/*
+ * survey_means.c: f = 1 - n/N and the sampling fraction n/N of n sampled
+ * units from a population count or sampling fraction v (one value, vmax,
+ * per stratum or PSU: an error otherwise); f = 1 without one
+ */
+extern void fpc_fraction(bool have, double v, double vmax, double n,
+						 const char *col, const char *where, double *f,
+						 double *frac);
+
 #endif							/* SURVEY_REG_H */
