@@ -281,22 +281,6 @@ dm_null_error(const char *role, const char *col)
 }
 
 static void
-dm_lonely_error(const char *stratum, const char *psu)
-{
-	if (psu == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("stratum \"%s\" has only one PSU", stratum),
-				 errdetail("A stratum's variance needs at least two primary sampling units; R's survey package stops here too (survey.lonely.psu = \"fail\")."),
-				 errhint("Pass lonely_psu => 'adjust', 'average', 'certainty' or 'remove' (R's survey.lonely.psu options), or merge the stratum with another.")));
-	ereport(ERROR,
-			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("PSU \"%s\" of stratum \"%s\" has only one second-stage unit", psu, stratum),
-			 errdetail("Its second-stage variance needs at least two; R's survey package stops here too (survey.lonely.psu = \"fail\" at stage 2)."),
-			 errhint("Pass lonely_psu => 'adjust', 'average', 'certainty' or 'remove', or a second-stage population count equal to the units sampled.")));
-}
-
-static void
 dm_end_ssu(DmStream *st)
 {
 	int			j;
@@ -332,7 +316,7 @@ dm_end_psu(DmStream *st)
 			if (!vs_onestrat(st, &st->in_psu, st->m_hi, f2, st->stage2_h, &fail))
 				st->stage2_nan = true;
 			if (fail)
-				dm_lonely_error(st->s, st->p);
+				design_lonely_error(st->s, st->p);
 		}
 		vs_add(st, &st->in_stratum, st->P);
 		for (j = 0; j < st->q; j++)
@@ -372,7 +356,7 @@ dm_end_stratum(DmStream *st)
 		st->left_out[h] = !vs_onestrat(st, &st->in_stratum, st->n_h, f1,
 									   st->stage1[h], &fail);
 		if (fail)
-			dm_lonely_error(st->s, NULL);
+			design_lonely_error(st->s, NULL);
 		/* the second stage, times the first stage's sampling fraction */
 		for (i = 0; i < st->nb; i++)
 			st->stage2[h][i] = dd_mul_d(st->stage2_h[i], frac);
@@ -383,35 +367,6 @@ dm_end_stratum(DmStream *st)
 		st->stage2_h[i] = dd_from(0.0);
 	st->n_h = 0;
 	st->f1_have = false;
-}
-
-static void
-dm_minmax(bool *have, double *lo, double *hi, double a, double b)
-{
-	if (!*have)
-	{
-		*lo = a;
-		*hi = b;
-		*have = true;
-		return;
-	}
-	*lo = fmin(*lo, a);
-	*hi = fmax(*hi, b);
-}
-
-static char *
-dm_text(HeapTuple tup, TupleDesc desc, int col)
-{
-	bool		isnull;
-	Datum		v = SPI_getbinval(tup, desc, col + 1, &isnull);
-
-	return isnull ? NULL : TextDatumGetCString(v);
-}
-
-static bool
-dm_same(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
 }
 
 RobustResult *
@@ -455,9 +410,9 @@ design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		MemoryContext old = MemoryContextSwitchTo(outer);
-		char	   *s = dm_text(tup, desc, DM_S),
-				   *p = dm_text(tup, desc, DM_P),
-				   *qq = dm_text(tup, desc, DM_Q);
+		char	   *s = design_text(tup, desc, DM_S),
+				   *p = design_text(tup, desc, DM_P),
+				   *qq = design_text(tup, desc, DM_Q);
 		bool		isnull,
 					n1,
 					n2;
@@ -482,7 +437,7 @@ design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
 			if (ARR_NDIM(ua) != 1 || ARR_DIMS(ua)[0] != st.q || ARR_HASNULL(ua))
 				elog(ERROR, "survey_reg design scan: a score sum of the wrong shape");
 		}
-		if (!started || !dm_same(s, st.s))
+		if (!started || !design_same(s, st.s))
 		{
 			if (started)
 				dm_end_stratum(&st);
@@ -490,7 +445,7 @@ design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
 			st.p = st.qq = NULL;
 			started = true;
 		}
-		if (!dm_same(p, st.p))
+		if (!design_same(p, st.p))
 		{
 			if (st.p)
 				dm_end_psu(&st);
@@ -498,7 +453,7 @@ design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
 			st.qq = NULL;
 			st.n_h += 1;
 		}
-		if (!dm_same(qq, st.qq))
+		if (!design_same(qq, st.qq))
 		{
 			if (st.qq)
 				dm_end_ssu(&st);
@@ -508,11 +463,11 @@ design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
 		a = DatumGetFloat8(SPI_getbinval(tup, desc, DM_F1_MIN + 1, &n1));
 		b = DatumGetFloat8(SPI_getbinval(tup, desc, DM_F1_MAX + 1, &n2));
 		if (!n1 && !n2)
-			dm_minmax(&st.f1_have, &st.f1_min, &st.f1_max, a, b);
+			design_minmax(&st.f1_have, &st.f1_min, &st.f1_max, a, b);
 		a = DatumGetFloat8(SPI_getbinval(tup, desc, DM_F2_MIN + 1, &n1));
 		b = DatumGetFloat8(SPI_getbinval(tup, desc, DM_F2_MAX + 1, &n2));
 		if (!n1 && !n2)
-			dm_minmax(&st.f2_have, &st.f2_min, &st.f2_max, a, b);
+			design_minmax(&st.f2_have, &st.f2_min, &st.f2_max, a, b);
 		if (ua)
 		{
 			const double *u = (const double *) ARR_DATA_PTR(ua);

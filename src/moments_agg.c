@@ -51,8 +51,10 @@ PG_FUNCTION_INFO_V1(moments_from_matrix);
  * aggregation batch.
  */
 static bool
-may_grow_batch(FunctionCallInfo fcinfo, const MomentsState *m)
+may_grow_batch(void *arg, const MomentsState *m)
 {
+	FunctionCallInfo fcinfo = (FunctionCallInfo) arg;
+
 	if (fcinfo->context && IsA(fcinfo->context, AggState))
 	{
 		AggState   *agg = (AggState *) fcinfo->context;
@@ -248,7 +250,7 @@ moments_transfn(PG_FUNCTION_ARGS)
 		if (!isfinite(x[i]))
 			PG_RETURN_MOMENTS_P(m);
 
-	PG_RETURN_MOMENTS_P(moments_accumulate(m, x, w, may_grow_batch(fcinfo, m)));
+	PG_RETURN_MOMENTS_P(moments_accumulate(m, x, w, may_grow_batch, fcinfo));
 }
 
 /*
@@ -298,7 +300,7 @@ moments_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 		if (!isfinite(x[i]))
 			PG_RETURN_MOMENTS_P(m);
 	}
-	m = moments_accumulate(m, x, w, may_grow_batch(fcinfo, m));
+	m = moments_accumulate(m, x, w, may_grow_batch, fcinfo);
 	if (x != stack_x)
 		pfree(x);
 	PG_RETURN_MOMENTS_P(m);

@@ -82,20 +82,21 @@ moments_detached(MomentsState *m)
 /*
  * Small groups (GROUP BY with many groups) are added row by row and stay at
  * the plain size; a state that has seen MOMENTS_BATCH_ROWS rows is copied
- * once into a larger one with a buffer (unless may_grow is false), returned
+ * once into a larger one with a buffer (unless may_grow says no), returned
  * in the current (per-row) context: the executor copies a new transition
  * value into the aggregate's context and frees the old one.
  */
 #define ROW_SCRATCH_K 64			/* row-by-row scratch on the stack up to this k */
 
 MomentsState *
-moments_accumulate(MomentsState *m, const double *x, double w, bool may_grow)
+moments_accumulate(MomentsState *m, const double *x, double w,
+				   moments_may_grow_fn may_grow, void *arg)
 {
 	double		stack_scratch[6 * ROW_SCRATCH_K];
 	double	   *scratch;
 	bool		batched = has_batch_buffer(m);
 
-	if (!batched && may_grow && m->nrows >= MOMENTS_BATCH_ROWS)
+	if (!batched && m->nrows >= MOMENTS_BATCH_ROWS && may_grow(arg, m))
 	{
 		size_t		plain = moments_size(m->k, m->names_len);
 		size_t		size = moments_batched_size(m->k, m->names_len);

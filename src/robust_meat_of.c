@@ -147,37 +147,6 @@ mo_check(bytea *b)
 	return h;
 }
 
-/* sum of a[r] b[r]: four lanes in a fixed order (vectorizes, no -ffast-math) */
-typedef double v2d __attribute__((vector_size(16)));
-
-static double
-dot(const double *a, const double *b, int n)
-{
-	v2d			s0 = {0.0, 0.0},
-				s1 = {0.0, 0.0};
-	double		s;
-	int			r = 0;
-
-	for (; r + 4 <= n; r += 4)
-	{
-		v2d			a0,
-					a1,
-					b0,
-					b1;
-
-		memcpy(&a0, a + r, sizeof(v2d));
-		memcpy(&a1, a + r + 2, sizeof(v2d));
-		memcpy(&b0, b + r, sizeof(v2d));
-		memcpy(&b1, b + r + 2, sizeof(v2d));
-		s0 += a0 * b0;
-		s1 += a1 * b1;
-	}
-	s = (s0[0] + s1[0]) + (s0[1] + s1[1]);
-	for (; r < n; r++)
-		s += a[r] * b[r];
-	return s;
-}
-
 /* the buffered rows and counts into the meat */
 static void
 mo_flush(MeatOfHeader *h)
@@ -227,7 +196,7 @@ mo_flush(MeatOfHeader *h)
 				acc += us[r];
 			sum[o + s] = acc;
 			for (t = s; t < p[j]; t++)
-				cross[kk++] = dot(us, U + (Size) t * MEAT_OF_BATCH, n);
+				cross[kk++] = robust_dot(us, U + (Size) t * MEAT_OF_BATCH, n);
 		}
 		o += p[j];
 	}

@@ -257,21 +257,6 @@ geti8(HeapTuple tup, TupleDesc desc, int col)
 	return isnull ? 0 : DatumGetInt64(d);
 }
 
-static char *
-gettext_or_null(HeapTuple tup, TupleDesc desc, int col)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, col + 1, &isnull);
-
-	return isnull ? NULL : TextDatumGetCString(d);
-}
-
-static bool
-same(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
 static void
 null_design_error(const char *role, const char *col)
 {
@@ -280,58 +265,6 @@ null_design_error(const char *role, const char *col)
 			 errmsg("the %s column \"%s\" is NULL in a row that the estimates use", role, col),
 			 errdetail("Every row with a value of a variable, in the domain and in a group, needs its design columns, as R's svydesign."),
 			 errhint("Leave such rows out of the domain, or out of the relation with a view or a WHERE clause.")));
-}
-
-/*
- * A population count or sampling fraction of n sampled units: f = 1 - n/N
- * and the sampling fraction n/N (f = 1, fraction 0 without one).  Also
- * the regressions' design variance (design_meat.c).
- */
-void
-fpc_fraction(bool have, double v, double vmax, double n, const char *col,
-			 const char *where, double *f, double *frac)
-{
-	double		N;
-
-	*f = 1.0;
-	*frac = 0.0;
-	if (!have)
-		return;
-	if (v != vmax)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the fpc column \"%s\" differs within %s", col, where),
-				 errdetail("It is %g and %g.", v, vmax),
-				 errhint("A population count (or sampling fraction) is one value per stratum at stage one and per first-stage unit at stage two.")));
-	if (!(v > 0.0) || !isfinite(v))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the fpc column \"%s\" is %g in %s", col, v, where),
-				 errdetail("A population count must exceed zero, a sampling fraction lie in (0, 1].")));
-	N = v <= 1.0 ? n / v : v;
-	if (N < n)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the fpc column \"%s\" is %g in %s, fewer than the %g units sampled", col, v, where, n),
-				 errhint("Give the number of units in the population, or the sampling fraction.")));
-	*f = v <= 1.0 ? 1.0 - v : (N - n) / N;
-	*frac = v <= 1.0 ? v : n / N;
-}
-
-static void
-lonely_error(DesignStatus st, const char *stratum, const char *psu)
-{
-	if (st == DESIGN_LONELY_STAGE1)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("stratum \"%s\" has only one PSU", stratum),
-				 errdetail("A stratum's variance needs at least two primary sampling units; R's survey package stops here too (survey.lonely.psu = \"fail\")."),
-				 errhint("Pass lonely_psu => 'adjust', 'average', 'certainty' or 'remove' (R's survey.lonely.psu options), or merge the stratum with another.")));
-	ereport(ERROR,
-			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("PSU \"%s\" of stratum \"%s\" has only one second-stage unit", psu, stratum),
-			 errdetail("Its second-stage variance needs at least two; R's survey package stops here too (survey.lonely.psu = \"fail\" at stage 2)."),
-			 errhint("Pass lonely_psu => 'adjust', 'average', 'certainty' or 'remove', or a second-stage population count equal to the units sampled.")));
 }
 
 typedef struct Stream
@@ -381,7 +314,7 @@ end_psu(Stream *st)
 										 st->two_stage, st->a->lonely);
 
 		if (ds != DESIGN_OK)
-			lonely_error(ds, st->s, st->p);
+			design_lonely_error(st->s, st->p);
 	}
 	st->m_hi = 0;
 	st->f2_have = false;
@@ -405,24 +338,10 @@ end_stratum(Stream *st)
 											 frac, st->a->lonely);
 
 		if (ds != DESIGN_OK)
-			lonely_error(ds, st->s, NULL);
+			design_lonely_error(st->s, NULL);
 	}
 	st->n_h = 0;
 	st->f1_have = false;
-}
-
-static void
-minmax(bool *have, double *lo, double *hi, double vmin, double vmax)
-{
-	if (!*have)
-	{
-		*lo = vmin;
-		*hi = vmax;
-		*have = true;
-		return;
-	}
-	*lo = fmin(*lo, vmin);
-	*hi = fmax(*hi, vmax);
 }
 
 typedef struct UnitRow
@@ -514,9 +433,9 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 			HeapTuple	tup = SPI_tuptable->vals[r];
 			TupleDesc	desc = SPI_tuptable->tupdesc;
 
-			units[r].s = gettext_or_null(tup, desc, COL_S);
-			units[r].p = gettext_or_null(tup, desc, COL_P);
-			units[r].q = gettext_or_null(tup, desc, COL_Q);
+			units[r].s = design_text(tup, desc, COL_S);
+			units[r].p = design_text(tup, desc, COL_P);
+			units[r].q = design_text(tup, desc, COL_Q);
 			units[r].tup = tup;
 		}
 		qsort(units, nrows, sizeof(UnitRow), cmp_units);
@@ -528,7 +447,7 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 			char	   *s = units[r].s,
 					   *p = units[r].p,
 					   *q = units[r].q,
-					   *gv = gettext_or_null(tup, desc, COL_G);
+					   *gv = design_text(tup, desc, COL_G);
 			int64		used = geti8(tup, desc, COL_USED);
 			bool		isnull,
 						isnull2;
@@ -555,7 +474,7 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 					null_design_error("fpc2", a->fpc2);
 			}
 			/* the nesting: a new stratum, PSU or SSU ends the ones before */
-			if (!started || !same(s, st.s))
+			if (!started || !design_same(s, st.s))
 			{
 				if (started)
 					end_stratum(&st);
@@ -565,7 +484,7 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 			}
 			if (!rows)
 			{
-				if (!same(p, st.p))
+				if (!design_same(p, st.p))
 				{
 					if (st.p)
 						end_psu(&st);
@@ -573,7 +492,7 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 					st.q = NULL;
 					st.n_h += 1;
 				}
-				if (!same(q, st.q))
+				if (!design_same(q, st.q))
 				{
 					if (st.q)
 						end_ssu(&st);
@@ -586,11 +505,11 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 			v1 = getf8(tup, desc, COL_F1_MIN, &isnull);
 			v2 = getf8(tup, desc, COL_F1_MAX, &isnull2);
 			if (!isnull && !isnull2)
-				minmax(&st.f1_have, &st.f1_min, &st.f1_max, v1, v2);
+				design_minmax(&st.f1_have, &st.f1_min, &st.f1_max, v1, v2);
 			v1 = getf8(tup, desc, COL_F2_MIN, &isnull);
 			v2 = getf8(tup, desc, COL_F2_MAX, &isnull2);
 			if (!isnull && !isnull2)
-				minmax(&st.f2_have, &st.f2_min, &st.f2_max, v1, v2);
+				design_minmax(&st.f2_have, &st.f2_min, &st.f2_max, v1, v2);
 
 			if (a->by == NULL)
 				gi = group_index(g, "");

@@ -38,11 +38,14 @@ extern MomentsState *moments_detached(MomentsState *m);
 /*
  * moments_state.c: add a row in an aggregate's transition function; may
  * return a new state (a state grows a batch buffer once it has seen a batch
- * of rows row by row, so that small groups stay small; never when may_grow
- * is false: see moments_agg.c's may_grow_batch)
+ * of rows row by row, so that small groups stay small; never when
+ * may_grow(arg, m) says no — asked only at that point, not per row: see
+ * moments_agg.c's may_grow_batch)
  */
+typedef bool (*moments_may_grow_fn) (void *arg, const MomentsState *m);
 extern MomentsState *moments_accumulate(MomentsState *m, const double *x,
-										double w, bool may_grow);
+										double w, moments_may_grow_fn may_grow,
+										void *arg);
 
 /* moments_state.c: ERROR for sums that overflowed double precision */
 pg_noreturn extern void moments_overflow_error(void);
@@ -164,12 +167,21 @@ extern void correlation_emit_row(struct ReturnSetInfo *rsinfo, const char *v1,
 extern double moments_pair_r(const MomentsState *m);
 
 /*
- * survey_means.c: f = 1 - n/N and the sampling fraction n/N of n sampled
- * units from a population count or sampling fraction v (one value, vmax,
- * per stratum or PSU: an error otherwise); f = 1 without one
+ * design_common.c, shared by survey_means.c and design_meat.c: f = 1 - n/N
+ * and the sampling fraction n/N of n sampled units from a population count
+ * or sampling fraction v (one value, vmax, per stratum or PSU: an error
+ * otherwise; f = 1 without one); the lonely-unit error (psu NULL: a
+ * stratum with one PSU); an SPI row's text column; unit keys; a range
  */
 extern void fpc_fraction(bool have, double v, double vmax, double n,
 						 const char *col, const char *where, double *f,
 						 double *frac);
+pg_noreturn extern void design_lonely_error(const char *stratum, const char *psu);
+struct HeapTupleData;
+struct TupleDescData;
+extern char *design_text(struct HeapTupleData *tup, struct TupleDescData *desc,
+						 int col);
+extern bool design_same(const char *a, const char *b);
+extern void design_minmax(bool *have, double *lo, double *hi, double a, double b);
 
 #endif							/* SURVEY_REG_H */

@@ -957,37 +957,6 @@ robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
  * x~ g[j], x~ = xs[1 + col] (xs[0] = 1 for the intercept).  Returns false
  * when a g is not finite (leverage 1, or overflow).
  */
-/* sum of a[i] b[i]: four lanes in a fixed order (vectorizes without -ffast-math) */
-typedef double v2d __attribute__((vector_size(16)));
-
-static inline double
-dot4(const double *a, const double *b, int n)
-{
-	v2d			s0 = {0.0, 0.0},
-				s1 = {0.0, 0.0};
-	double		s;
-	int			i = 0;
-
-	for (; i + 4 <= n; i += 4)
-	{
-		v2d			a0,
-					a1,
-					b0,
-					b1;
-
-		memcpy(&a0, a + i, sizeof(v2d));
-		memcpy(&a1, a + i + 2, sizeof(v2d));
-		memcpy(&b0, b + i, sizeof(v2d));
-		memcpy(&b1, b + i + 2, sizeof(v2d));
-		s0 += a0 * b0;
-		s1 += a1 * b1;
-	}
-	s = (s0[0] + s1[0]) + (s0[1] + s1[1]);
-	for (; i < n; i++)
-		s += a[i] * b[i];
-	return s;
-}
-
 bool
 robust_kernel_scores(const RobustKernel *k, const double *row, double w,
 					 double *xs, double *g)
@@ -1024,7 +993,7 @@ robust_kernel_scores(const RobustKernel *k, const double *row, double w,
 
 			/* h = x' A x: a dot product per row of A (vectorized) */
 			for (t = 0; t < p; t++)
-				h += xt[t] * dot4(A + (size_t) t * p, xt, p);
+				h += xt[t] * robust_dot(A + (size_t) t * p, xt, p);
 			if (k->weight == ROBUST_W_PROBABILITY)
 				h *= w;
 			f = k->se == ROBUST_HC2 ? f / sqrt(1.0 - h) : f / (1.0 - h);
