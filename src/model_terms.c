@@ -110,26 +110,6 @@ typedef struct Groups
 /* parsing                                                           */
 /* ---------------------------------------------------------------- */
 
-static bool
-blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
-		|| c == '\v';
-}
-
-static char *
-trim(const char *s, int len)
-{
-	while (len > 0 && blank(*s))
-	{
-		s++;
-		len--;
-	}
-	while (len > 0 && blank(s[len - 1]))
-		len--;
-	return pnstrdup(s, len);
-}
-
 pg_noreturn static void
 malformed(const char *term, const char *why)
 {
@@ -164,7 +144,7 @@ split_top(const char *s, char sep, int *count, const char *term)
 				cap *= 2;
 				out = repalloc(out, sizeof(char *) * cap);
 			}
-			out[n++] = trim(start, (int) (p - start));
+			out[n++] = trimmed_copy(start, (int) (p - start));
 			if (*p == '\0')
 				break;
 			start = p + 1;
@@ -284,7 +264,7 @@ parse_part(ModelTermsPriv *p, const TableRef *t, const char *s,
 	const char *after = s + 6;
 
 	memset(part, 0, sizeof(TermPart));
-	while (strncmp(s, "factor", 6) == 0 && blank(*after))
+	while (strncmp(s, "factor", 6) == 0 && text_is_blank(*after))
 		after++;
 	if (strncmp(s, "factor", 6) == 0 && *after == '(')
 	{
@@ -294,7 +274,7 @@ parse_part(ModelTermsPriv *p, const TableRef *t, const char *s,
 					len;
 		char	   *ref = NULL;
 
-		while (blank(*q))
+		while (text_is_blank(*q))
 			q++;
 		len = strlen(q);
 		if (*q != '(' || q[len - 1] != ')')
@@ -433,7 +413,7 @@ model_terms_parse(const TableRef *t, const char *dependent, ArrayType *blocks_ar
 	{
 		char	  **terms;
 		int			nterms;
-		char	   *whole = trim(blocks[b], strlen(blocks[b]));
+		char	   *whole = trimmed_copy(blocks[b], strlen(blocks[b]));
 
 		if (whole[0] == '\0')
 			ereport(ERROR,

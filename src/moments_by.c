@@ -130,18 +130,6 @@ proto_state(int k)
 	return moments_new(k, (const char *const *) names);
 }
 
-static void
-flush_entry(MomentsState *m)
-{
-	double	   *scratch;
-
-	if (m->pending == 0)
-		return;
-	scratch = palloc(sizeof(double) * moments_flush_scratch(m->k));
-	moments_flush(m, scratch);
-	pfree(scratch);
-}
-
 static Datum
 by_common(FunctionCallInfo fcinfo, bool weighted)
 {
@@ -210,7 +198,7 @@ by_common(FunctionCallInfo fcinfo, bool weighted)
 		e = (ByEntry *) ((char *) s + s->last_off);
 	}
 	if (moments_push_row(entry_state(e), x, w))
-		flush_entry(entry_state(e));
+		moments_flush_pending(entry_state(e));
 	PG_RETURN_POINTER(s);
 }
 
@@ -256,7 +244,7 @@ moments_by_combinefn(PG_FUNCTION_ARGS)
 			a = add_entry(a, moments_by_key(e), e->keylen, proto_state(a->k));
 			t = (ByEntry *) ((char *) a + a->last_off);
 		}
-		flush_entry(entry_state(t));
+		moments_flush_pending(entry_state(t));
 		if (moments_merge(entry_state(t), src) == -1)
 			moments_overflow_error();
 	}
@@ -275,7 +263,7 @@ moments_by_finalfn(PG_FUNCTION_ARGS)
 	{
 		MomentsState *m = entry_state(e);
 
-		flush_entry(m);
+		moments_flush_pending(m);
 		if (moments_finish(m) == -1)
 			moments_overflow_error();
 	}

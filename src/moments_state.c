@@ -45,8 +45,8 @@ has_batch_buffer(const MomentsState *m)
 	return VARSIZE(m) >= moments_batched_size(m->k, m->names_len);
 }
 
-static void
-flush_batch(MomentsState *m)
+void
+moments_flush_pending(MomentsState *m)
 {
 	double	   *scratch;
 
@@ -74,7 +74,7 @@ moments_detached(MomentsState *m)
 						   m->pending, (unsigned) VARSIZE(m))));
 	copy = palloc(VARSIZE(m));
 	memcpy(copy, m, VARSIZE(m));
-	flush_batch(copy);
+	moments_flush_pending(copy);
 	SET_VARSIZE(copy, plain);
 	return copy;
 }
@@ -111,7 +111,7 @@ moments_accumulate(MomentsState *m, const double *x, double w,
 	if (batched)
 	{
 		if (moments_push_row(m, x, w))
-			flush_batch(m);
+			moments_flush_pending(m);
 		return m;
 	}
 	scratch = m->k <= ROW_SCRATCH_K ? stack_scratch : palloc(sizeof(double) * 6 * m->k);

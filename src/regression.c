@@ -125,27 +125,6 @@ enum
 /* arguments                                                         */
 /* ---------------------------------------------------------------- */
 
-static bool
-is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
-		|| c == '\v';
-}
-
-/* a palloc'ed copy of s[0 .. len-1] without leading and trailing blanks */
-static char *
-trimmed_copy(const char *s, int len)
-{
-	while (len > 0 && is_blank(*s))
-	{
-		s++;
-		len--;
-	}
-	while (len > 0 && is_blank(s[len - 1]))
-		len--;
-	return pnstrdup(s, len);
-}
-
 /*
  * The dependent and blocks arguments as a RegSpec.  Each element of blocks
  * is a comma-separated list of names; blanks around a name are dropped and

@@ -47,6 +47,9 @@ extern MomentsState *moments_accumulate(MomentsState *m, const double *x,
 										double w, moments_may_grow_fn may_grow,
 										void *arg);
 
+/* moments_state.c: add a state's buffered rows to its sums (none: nothing) */
+extern void moments_flush_pending(MomentsState *m);
+
 /* moments_state.c: ERROR for sums that overflowed double precision */
 pg_noreturn extern void moments_overflow_error(void);
 
@@ -56,6 +59,10 @@ extern int	moments_find(const MomentsState *m, const char *name);
 /* util.c: text[] argument to a palloc'ed array of C strings */
 extern char **text_array_to_cstrings(ArrayType *arr, int *count,
 									 const char *argname);
+
+/* util.c: blanks (locale-independent) and a trimmed palloc'ed copy */
+extern bool text_is_blank(char c);
+extern char *trimmed_copy(const char *s, int len);
 
 /* util.c: an optional text argument (absent or NULL: NULL) */
 extern char *optional_text_arg(FunctionCallInfo fcinfo, int argno);

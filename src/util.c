@@ -49,3 +49,25 @@ optional_text_arg(FunctionCallInfo fcinfo, int argno)
 		return NULL;
 	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
 }
+
+/* an isspace() blank, independent of the locale */
+bool
+text_is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+		|| c == '\v';
+}
+
+/* a palloc'ed copy of s[0 .. len-1] without leading and trailing blanks */
+char *
+trimmed_copy(const char *s, int len)
+{
+	while (len > 0 && text_is_blank(*s))
+	{
+		s++;
+		len--;
+	}
+	while (len > 0 && text_is_blank(s[len - 1]))
+		len--;
+	return pnstrdup(s, len);
+}
