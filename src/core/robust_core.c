@@ -891,6 +891,42 @@ robust_variance(const RobustFit *fit, const RobustStratum *strata, int nstrata,
 /* the second scan at the cost of a scan: scores in double           */
 /* ---------------------------------------------------------------- */
 
+/*
+ * U upper triangular with A = U'U (Cholesky, in double), so that a row's
+ * leverage x'Ax is |Ux|^2: a triangular product and a sum of squares, half
+ * the multiplications of x'Ax and never negative.  An aliased term's row
+ * and column of A are zero, so is its pivot (exactly): its row of U is
+ * left zero, as is one whose pivot rounding made non-positive.
+ */
+static void
+kernel_factor(const double *A, int p, double *U)
+{
+	int			i,
+				t,
+				m;
+
+	memset(U, 0, sizeof(double) * (size_t) p * p);
+	for (i = 0; i < p; i++)
+	{
+		double		d = A[(size_t) i * p + i];
+
+		for (m = 0; m < i; m++)
+			d -= U[(size_t) m * p + i] * U[(size_t) m * p + i];
+		if (!(d > 0.0))
+			continue;
+		d = sqrt(d);
+		U[(size_t) i * p + i] = d;
+		for (t = i + 1; t < p; t++)
+		{
+			double		a = A[(size_t) i * p + t];
+
+			for (m = 0; m < i; m++)
+				a -= U[(size_t) m * p + i] * U[(size_t) m * p + t];
+			U[(size_t) i * p + t] = a / d;
+		}
+	}
+}
+
 RobustKernel *
 robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
 {
@@ -942,7 +978,7 @@ robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
 			/* b_lo * x is below the rounding of the double residual */
 			k->b[o + t] = vm.b_hi[t] + vm.b_lo[t];
 		}
-		memcpy(k->A + ao, vm.A, sizeof(double) * (size_t) vm.p * vm.p);
+		kernel_factor(vm.A, vm.p, k->A + ao);
 		o += vm.p;
 		ao += vm.p * vm.p;
 	}
@@ -991,9 +1027,13 @@ robust_kernel_scores(const RobustKernel *k, const double *row, double w,
 		{
 			double		h = 0.0;
 
-			/* h = x' A x: a dot product per row of A (vectorized) */
+			/* h = x' A x = |U x|^2, U upper triangular (kernel_factor) */
 			for (t = 0; t < p; t++)
-				h += xt[t] * robust_dot(A + (size_t) t * p, xt, p);
+			{
+				double		z = robust_dot(A + (size_t) t * p + t, xt + t, p - t);
+
+				h += z * z;
+			}
 			if (k->weight == ROBUST_W_PROBABILITY)
 				h *= w;
 			f = k->se == ROBUST_HC2 ? f / sqrt(1.0 - h) : f / (1.0 - h);

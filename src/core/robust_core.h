@@ -253,7 +253,8 @@ typedef struct RobustKernel
 	int		   *col;			/* [q] the fit's columns: -1 intercept, c row
 								 * column c (xs[1 + col] is its value) */
 	double	   *b;				/* [q] */
-	double	   *A;				/* sum of p * p, per model */
+	double	   *A;				/* per model p * p: U upper triangular,
+								 * U'U = (X'X)^-1 (the leverage's) */
 } RobustKernel;
 
 extern RobustKernel *robust_kernel_build(const RobustFitView *v,
