@@ -5,7 +5,7 @@
 -- chi-square change with stars, df, p, Cox-Snell and Nagelkerke R², N.
 -- The long form carries the same cells.
 BEGIN;
-SELECT plan(7);
+SELECT plan(8);
 
 CREATE TEMP TABLE t (id int, y int, x float8, z float8, g text, b bool,
 	cl int, st int, pw float8, fw int);
@@ -87,6 +87,14 @@ SELECT is((SELECT cells[2] FROM survey_reg.logistic_table('t', 'y', ARRAY['x, fa
 		WHERE label = 'x'),
 	(SELECT pg_temp.f(se) FROM exp_coef WHERE case_ = 'design' AND model = 1 AND term = 'x'),
 	'design SE of x in model 1 is svyglm''s');
+
+-- a table found through the caller's search path (the table builder runs
+-- with a fixed one: the name is resolved before)
+CREATE TABLE public.logistic_table_t AS SELECT * FROM t;
+SELECT set_eq($$SELECT kind, label, cells FROM survey_reg.logistic_table('logistic_table_t', 'y',
+		ARRAY['x, factor(g)', 'b, z'])$$,
+	$$SELECT kind, label, cells FROM got$$,
+	'a table of the public schema by its bare name');
 
 SELECT * FROM finish();
 ROLLBACK;

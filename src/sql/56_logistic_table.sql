@@ -130,8 +130,10 @@ CREATE FUNCTION survey_reg.logistic_table(source text, dependent text,
 RETURNS TABLE(row_no int, kind text, label text, cells text[], line text)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 AS $$
+	-- the name resolved in the caller's search path (_logistic_rows runs
+	-- with a fixed one)
 	SELECT * FROM survey_reg._lay_out(survey_reg._logistic_rows(
-		source, dependent, blocks, weight, intercept, se, cluster, strata,
+		survey_reg._relation_name(source::pg_catalog.regclass), dependent, blocks, weight, intercept, se, cluster, strata,
 		weight_type, lonely_psu, block_labels, model_labels, title,
 		survey_reg._style(digits, decimal_mark, leading_zero, star_levels,
 			labels, captions, language)))
