@@ -17,7 +17,7 @@ FROM generate_series(1, 200) g;
 SELECT is((SELECT count(*)::int FROM pg_proc
 	WHERE pronamespace = 'survey_reg'::regnamespace
 		AND proname NOT LIKE '\_%' AND prosrc LIKE '%survey_reg._list_arg(%'),
-	25, '25 text overloads of 21 table-name functions');
+	27, '27 text overloads of 23 table-name functions');
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text FROM pg_proc p
 	WHERE p.pronamespace = 'survey_reg'::regnamespace

@@ -38,7 +38,8 @@ export ODBCINI=$tmp/odbc.ini
 
 # an exact fit, so that a table shows Infinity (t and F of a residual SS 0)
 psql -q -X -v ON_ERROR_STOP=1 -c "DROP TABLE IF EXISTS odbc_exact" \
-	-c "CREATE TABLE odbc_exact AS SELECT g::float8 AS x, 2 * g::float8 + 1 AS y FROM generate_series(1, 10) g"
+	-c "CREATE TABLE odbc_exact AS SELECT g::float8 AS x, 2 * g::float8 + 1 AS y FROM generate_series(1, 10) g" \
+	-c "CREATE OR REPLACE VIEW odbc_enig AS SELECT *, effektiv >= 3 AS enig FROM analysis"
 
 blocks="ARRAY['styring', 'arbeidsbelastning, ratio, kontorstorrelse, tilsettingsforhold', 'effektiv, tiltakskunnskap, kjonn, alder']"
 queries=(
@@ -51,6 +52,7 @@ queries=(
 	"reliability_table|SELECT * FROM survey_reg.reliability_table_long('survey_analysis', ARRAY['styring', 'arbeidsbelastning'], ARRAY['styring_a, styring_b', 'belast_tid_r, belast_krav_r, belast_stor'])"
 	"frequency_table|SELECT * FROM survey_reg.frequency_table_long('survey_analysis', 'individualisering')"
 	"frequency_chart|SELECT * FROM survey_reg.frequency_chart_long('survey_analysis', 'individualisering')"
+	"logistic_table|SELECT * FROM survey_reg.logistic_table_long('odbc_enig', 'enig', ARRAY['styring, arbeidsbelastning', 'kjonn, alder'])"
 	"regression_table, exact fit (Infinity)|SELECT * FROM survey_reg.regression_table_long('odbc_exact', 'y', ARRAY['x'], statistic => 'b', summary => ARRAY['n', 'r2', 'f'])"
 )
 # the negative control: the array form

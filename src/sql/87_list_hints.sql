@@ -67,7 +67,9 @@ BEGIN
 			('survey_means_table', '{variables}', '{column names}', '{NULL}'),
 			('survey_means_table_long', '{variables}', '{column names}', '{NULL}'),
 			('logistic_coefficients', '{blocks}', '{blocks}', '{block}'),
-			('logistic_summary', '{blocks}', '{blocks}', '{block}')
+			('logistic_summary', '{blocks}', '{blocks}', '{block}'),
+			('logistic_table', '{blocks}', '{blocks}', '{block}'),
+			('logistic_table_long', '{blocks}', '{blocks}', '{block}')
 		) l(fn, params, nouns, units)
 		LEFT JOIN pg_catalog.pg_proc p ON p.proname = l.fn
 			AND p.pronamespace = 'survey_reg'::regnamespace
