@@ -11,7 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS survey_reg;
 SET LOCAL client_min_messages = warning;
-SELECT plan(41);
+SELECT plan(42);
 
 \set survey_table survey
 \ir include/sample_survey_table.sql
@@ -208,7 +208,7 @@ SELECT throws_ok($$SELECT * FROM survey_reg.frequency_table('nope', 'x')$$, '42P
 SELECT throws_ok($$SELECT * FROM survey_reg.frequencies('clients', 'x; DROP TABLE survey')$$, '42703',
 	'column "x; DROP TABLE survey" of relation "clients" does not exist', 'a column name is a name, never SQL');
 
--- 28-41: the optional sections survey_means => and logistic => are the
+-- 28-42: the optional sections survey_means => and logistic => are the
 -- formatted tables survey_means_table and logistic_table (whose numbers
 -- test/survey_means_vs_r.sql, sql/survey_means.sql and
 -- test/logistic_table.sql check against R) with the same options and
@@ -338,6 +338,10 @@ SELECT throws_ok($$SELECT survey_reg.report('clients_enig', 'individualisering',
 SELECT throws_ok($$SELECT survey_reg.report('clients_enig', 'individualisering', ARRAY['styring'],
 		logistic => '{"dependent": "enig", "blocks": ["styring", 1], "intercept": true}')$$, '22023',
 	'key "blocks" of logistic must be an array of strings', 'report: a number among the blocks');
+-- (checked before any scan: the missing column is not reached)
+SELECT throws_ok($$SELECT survey_reg.report('clients_enig', 'no_such_column', ARRAY['styring'],
+		logistic => '{"dependent": "enig", "blocks": ["styring"], "se": ["hc1"]}')$$, '22023',
+	'key "se" of logistic must be a string', 'report: the options are checked before the analyses run');
 
 SELECT * FROM finish();
 ROLLBACK;

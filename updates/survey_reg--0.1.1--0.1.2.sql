@@ -1697,7 +1697,20 @@ DECLARE
 	t_cor jsonb;
 	t_means jsonb;
 	t_logit jsonb;
-	o jsonb;
+	-- the optional sections' options, checked before any scan
+	sm jsonb := CASE WHEN survey_means IS NOT NULL THEN survey_reg._section_options(
+		survey_means, 'survey_means',
+		'{"variables": "strings", "weight": "string", "strata": "string",
+		"cluster": "string", "fpc": "string", "cluster2": "string",
+		"fpc2": "string", "by": "string", "domain": "string",
+		"lonely_psu": "string", "title": "string"}', '{variables}') END;
+	lg jsonb := CASE WHEN logistic IS NOT NULL THEN survey_reg._section_options(
+		logistic, 'logistic',
+		'{"dependent": "string", "blocks": "strings", "weight": "string",
+		"intercept": "boolean", "se": "string", "cluster": "string",
+		"strata": "string", "weight_type": "string", "lonely_psu": "string",
+		"block_labels": "strings", "model_labels": "strings",
+		"title": "string"}', '{dependent,blocks}') END;
 	tno int := 0;
 	doc text;
 	meta text;
@@ -1738,38 +1751,27 @@ BEGIN
 	-- the optional sections: the formatted tables survey_means_table and
 	-- logistic_table build, with the report's style; a weight key, even
 	-- null, replaces the report's weight
-	IF survey_means IS NOT NULL THEN
-		o := survey_reg._section_options(survey_means, 'survey_means',
-			'{"variables": "strings", "weight": "string", "strata": "string",
-			"cluster": "string", "fpc": "string", "cluster2": "string",
-			"fpc2": "string", "by": "string", "domain": "string",
-			"lonely_psu": "string", "title": "string"}', '{variables}');
+	IF sm IS NOT NULL THEN
 		t_means := survey_reg._survey_means_rows(src,
-			survey_reg._text_array(o->'variables'),
-			CASE WHEN o ? 'weight' THEN o->>'weight' ELSE weight END,
-			o->>'strata', o->>'cluster', o->>'fpc', o->>'cluster2', o->>'fpc2',
-			o->>'by', o->>'domain', coalesce(o->>'lonely_psu', 'fail'),
-			o->>'title', dstyle);
+			survey_reg._text_array(sm->'variables'),
+			CASE WHEN sm ? 'weight' THEN sm->>'weight' ELSE weight END,
+			sm->>'strata', sm->>'cluster', sm->>'fpc', sm->>'cluster2', sm->>'fpc2',
+			sm->>'by', sm->>'domain', coalesce(sm->>'lonely_psu', 'fail'),
+			sm->>'title', dstyle);
 	END IF;
-	IF logistic IS NOT NULL THEN
-		o := survey_reg._section_options(logistic, 'logistic',
-			'{"dependent": "string", "blocks": "strings", "weight": "string",
-			"intercept": "boolean", "se": "string", "cluster": "string",
-			"strata": "string", "weight_type": "string", "lonely_psu": "string",
-			"block_labels": "strings", "model_labels": "strings",
-			"title": "string"}', '{dependent,blocks}');
+	IF lg IS NOT NULL THEN
 		-- named: the builder may gain design arguments
 		t_logit := survey_reg._logistic_rows(src => src,
-			dependent => o->>'dependent', blocks => survey_reg._text_array(o->'blocks'),
-			weight => CASE WHEN o ? 'weight' THEN o->>'weight' ELSE weight END,
-			intercept => coalesce((o->'intercept')::bool, true),
-			se => coalesce(o->>'se', 'classical'), cluster => o->>'cluster',
-			strata => o->>'strata',
-			weight_type => coalesce(o->>'weight_type', 'frequency'),
-			lonely_psu => coalesce(o->>'lonely_psu', 'fail'),
-			block_labels => survey_reg._text_array(o->'block_labels'),
-			model_labels => survey_reg._text_array(o->'model_labels'),
-			title => o->>'title', style => style);
+			dependent => lg->>'dependent', blocks => survey_reg._text_array(lg->'blocks'),
+			weight => CASE WHEN lg ? 'weight' THEN lg->>'weight' ELSE weight END,
+			intercept => coalesce((lg->'intercept')::bool, true),
+			se => coalesce(lg->>'se', 'classical'), cluster => lg->>'cluster',
+			strata => lg->>'strata',
+			weight_type => coalesce(lg->>'weight_type', 'frequency'),
+			lonely_psu => coalesce(lg->>'lonely_psu', 'fail'),
+			block_labels => survey_reg._text_array(lg->'block_labels'),
+			model_labels => survey_reg._text_array(lg->'model_labels'),
+			title => lg->>'title', style => style);
 	END IF;
 
 	title := coalesce(title, survey_reg._fill(survey_reg._caption('report_title', style),
