@@ -32,21 +32,18 @@
 #include "utils/tuplestore.h"
 
 #include "design_core.h"
+#include "survey_means_agg.h"
 #include "rmath_loader.h"
 
 PG_FUNCTION_INFO_V1(survey_means_table);
 
 #define CI_LEVEL 0.95
 
-/* the scan's fixed columns, then per variable NVAR_COLS (NVAR_COLS_ROWS) */
+/* the scan's columns: the unit's keys, then its _means_sums state */
 enum
 {
-	COL_S = 0, COL_P, COL_Q, COL_G, COL_ROWS, COL_USED,
-	COL_W_NULL, COL_F1_NULL, COL_F1_MIN, COL_F1_MAX,
-	COL_F2_NULL, COL_F2_MIN, COL_F2_MAX, COL_FIXED
+	COL_S = 0, COL_P, COL_Q, COL_G, COL_SUMS
 };
-#define NVAR_COLS 3
-#define NVAR_COLS_ROWS 6
 
 typedef struct MeansArgs
 {
@@ -102,43 +99,21 @@ means_sql(const MeansArgs *a)
 
 	initStringInfo(&sql);
 	/* absent columns are constants in the output, not grouping keys */
-	appendStringInfo(&sql, "SELECT %s, %s, %s, %s, pg_catalog.count(*), "
-					 "pg_catalog.count(*) FILTER (WHERE u), ",
+	appendStringInfo(&sql, "SELECT %s, %s, %s, %s, ",
 					 a->strata ? "s::pg_catalog.text" : "''::pg_catalog.text",
 					 a->cluster ? "p::pg_catalog.text" : "''::pg_catalog.text",
 					 a->cluster2 ? "q::pg_catalog.text" : "''::pg_catalog.text",
 					 a->by ? "g::pg_catalog.text" : "''::pg_catalog.text");
-	appendStringInfoString(&sql, a->weight
-						   ? "pg_catalog.count(*) FILTER (WHERE u AND w IS NULL), "
-						   : "0::pg_catalog.int8, ");
-	appendStringInfoString(&sql, a->fpc
-						   ? "pg_catalog.count(*) FILTER (WHERE u AND f1 IS NULL), "
-						   "pg_catalog.min(f1), pg_catalog.max(f1), "
-						   : "0::pg_catalog.int8, NULL::pg_catalog.float8, NULL::pg_catalog.float8, ");
-	appendStringInfoString(&sql, a->fpc2
-						   ? "pg_catalog.count(*) FILTER (WHERE u AND f2 IS NULL), "
-						   "pg_catalog.min(f2), pg_catalog.max(f2)"
-						   : "0::pg_catalog.int8, NULL::pg_catalog.float8, NULL::pg_catalog.float8");
 	/*
-	 * Per variable: n, sum of w y and of w over the rows in the domain with
-	 * a value.  A row of a NULL group is summed but in no group's cell
-	 * (means_scan skips that group), so only the domain filters here; the
-	 * NULL products and values drop out of sum and count by themselves.
+	 * One aggregate call per row for the unit's counts and per-variable
+	 * sums (survey_means_agg.c).  A row of a NULL group is summed but in no
+	 * group's cell (means_scan skips that group), so only the domain
+	 * filters the sums; NULL values drop out by themselves.
 	 */
+	appendStringInfo(&sql, "survey_reg._means_sums(%d, w, f1, f2, u, dv", rows ? 1 : 0);
 	for (i = 0; i < a->nvars; i++)
-	{
-		const char *dom = a->domain ? " FILTER (WHERE dv)" : "";
-
-		appendStringInfo(&sql, ", pg_catalog.count(y%d)%s"
-						 ", pg_catalog.sum(w * y%d)%s"
-						 ", pg_catalog.sum(w) FILTER (WHERE %sy%d IS NOT NULL)",
-						 i, dom, i, dom, a->domain ? "dv AND " : "", i);
-		if (rows)
-			appendStringInfo(&sql, ", pg_catalog.sum((w * y%d) * (w * y%d))%s"
-							 ", pg_catalog.sum((w * w) * y%d)%s"
-							 ", pg_catalog.sum(w * w) FILTER (WHERE %sy%d IS NOT NULL)",
-							 i, i, dom, i, dom, a->domain ? "dv AND " : "", i);
-	}
+		appendStringInfo(&sql, ", y%d", i);
+	appendStringInfoChar(&sql, ')');
 	appendStringInfoString(&sql, " FROM (SELECT *, d AND (");
 	for (i = 0; i < a->nvars; i++)
 		appendStringInfo(&sql, "%sy%d IS NOT NULL", i ? " OR " : "", i);
@@ -240,21 +215,22 @@ group_index(MeansGroups *g, const char *name)
 	return g->last = g->n++;
 }
 
-static double
-getf8(HeapTuple tup, TupleDesc desc, int col, bool *isnull)
-{
-	Datum		d = SPI_getbinval(tup, desc, col + 1, isnull);
-
-	return *isnull ? 0.0 : DatumGetFloat8(d);
-}
-
-static int64
-geti8(HeapTuple tup, TupleDesc desc, int col)
+/* a unit's _means_sums state (never NULL: every group has a row) */
+static double *
+unit_sums(HeapTuple tup, TupleDesc desc, int nvars, bool rows)
 {
 	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, col + 1, &isnull);
+	Datum		d = SPI_getbinval(tup, desc, COL_SUMS + 1, &isnull);
+	double	   *x;
+	int			k,
+				mode;
 
-	return isnull ? 0 : DatumGetInt64(d);
+	if (isnull)
+		elog(ERROR, "survey_means: a unit without sums");
+	x = means_sums_values(DatumGetArrayTypeP(d), &k, &mode);
+	if (k != nvars || mode != (rows ? 1 : 0))
+		elog(ERROR, "survey_means: a unit's sums have the wrong shape");
+	return x;
 }
 
 static void
@@ -385,7 +361,7 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 	SPIPlanPtr	plan;
 	int			guc_level;
 	bool		rows = a->cluster == NULL;
-	int			ncols = rows ? NVAR_COLS_ROWS : NVAR_COLS;
+	int			stride = MS_STRIDE(rows ? 1 : 0);
 	bool		started = false;
 
 	memset(&st, 0, sizeof(st));
@@ -448,17 +424,14 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 					   *p = units[r].p,
 					   *q = units[r].q,
 					   *gv = design_text(tup, desc, COL_G);
-			int64		used = geti8(tup, desc, COL_USED);
-			bool		isnull,
-						isnull2;
-			double		v1,
-						v2;
+			double	   *x = unit_sums(tup, desc, a->nvars, rows);
+			bool		used = x[MS_USED] > 0;
 			int			gi = -1,
 						v;
 
 			MemoryContextSwitchTo(old);
 			CHECK_FOR_INTERRUPTS();
-			if (used > 0)
+			if (used)
 			{
 				if (s == NULL)
 					null_design_error("strata", a->strata);
@@ -466,11 +439,11 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 					null_design_error("cluster", a->cluster);
 				if (q == NULL)
 					null_design_error("cluster2", a->cluster2);
-				if (geti8(tup, desc, COL_W_NULL) > 0)
+				if (x[MS_W_NULL] > 0)
 					null_design_error("weight", a->weight);
-				if (a->fpc && geti8(tup, desc, COL_F1_NULL) > 0)
+				if (a->fpc && x[MS_F1_NULL] > 0)
 					null_design_error("fpc", a->fpc);
-				if (st.two_stage && geti8(tup, desc, COL_F2_NULL) > 0)
+				if (st.two_stage && x[MS_F2_NULL] > 0)
 					null_design_error("fpc2", a->fpc2);
 			}
 			/* the nesting: a new stratum, PSU or SSU ends the ones before */
@@ -501,39 +474,32 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 				}
 			}
 			else
-				st.n_h += (double) geti8(tup, desc, COL_ROWS);
-			v1 = getf8(tup, desc, COL_F1_MIN, &isnull);
-			v2 = getf8(tup, desc, COL_F1_MAX, &isnull2);
-			if (!isnull && !isnull2)
-				design_minmax(&st.f1_have, &st.f1_min, &st.f1_max, v1, v2);
-			v1 = getf8(tup, desc, COL_F2_MIN, &isnull);
-			v2 = getf8(tup, desc, COL_F2_MAX, &isnull2);
-			if (!isnull && !isnull2)
-				design_minmax(&st.f2_have, &st.f2_min, &st.f2_max, v1, v2);
+				st.n_h += x[MS_ROWS];
+			if (x[MS_F1_HAVE] != 0.0)
+				design_minmax(&st.f1_have, &st.f1_min, &st.f1_max,
+							  x[MS_F1_MIN], x[MS_F1_MAX]);
+			if (x[MS_F2_HAVE] != 0.0)
+				design_minmax(&st.f2_have, &st.f2_min, &st.f2_max,
+							  x[MS_F2_MIN], x[MS_F2_MAX]);
 
 			if (a->by == NULL)
 				gi = group_index(g, "");
 			else if (gv != NULL)
 				gi = group_index(g, gv);
-			if (gi < 0 || used == 0)
+			if (gi < 0 || !used)
 				continue;
 			for (v = 0; v < a->nvars; v++)
 			{
-				int			c = COL_FIXED + v * ncols;
-				int64		n = geti8(tup, desc, c);
+				const double *c = x + MS_FIXED + v * stride;
 				DesignCell *cell = &g->cells[gi * a->nvars + v];
 
-				if (n == 0)
+				if (c[MS_N] == 0)
 					continue;
 				if (rows)
-					design_add_rows(cell, n, getf8(tup, desc, c + 1, &isnull),
-									getf8(tup, desc, c + 2, &isnull),
-									getf8(tup, desc, c + 3, &isnull),
-									getf8(tup, desc, c + 4, &isnull),
-									getf8(tup, desc, c + 5, &isnull));
+					design_add_rows(cell, (int64) c[MS_N], c[MS_WY], c[MS_W],
+									c[MS_WYY], c[MS_WWY], c[MS_WW]);
 				else
-					design_add(cell, n, getf8(tup, desc, c + 1, &isnull),
-							   getf8(tup, desc, c + 2, &isnull));
+					design_add(cell, (int64) c[MS_N], c[MS_WY], c[MS_W]);
 			}
 		}
 	}
