@@ -33,6 +33,7 @@
 
 #include "design_core.h"
 #include "survey_means_agg.h"
+#include "survey_means_units.h"
 #include "rmath_loader.h"
 
 PG_FUNCTION_INFO_V1(survey_means_table);
@@ -90,27 +91,56 @@ append_float_col(StringInfo sql, const char *col, const char *alias, bool boolea
 		appendStringInfo(sql, "(%s)::pg_catalog.float8 AS %s, ", quote_identifier(col), alias);
 }
 
+/*
+ * A population count: float8, but numeric as it is for the units' hash,
+ * which converts each distinct value once (a cast per row doubled its scan)
+ */
+static void
+append_fpc_col(StringInfo sql, const MeansArgs *a, const char *col,
+			   const char *alias, bool units)
+{
+	if (col == NULL)
+		appendStringInfo(sql, "NULL::pg_catalog.float8 AS %s, ", alias);
+	else if (units && get_atttype(a->t.relid, get_attnum(a->t.relid, col)) == NUMERICOID)
+		appendStringInfo(sql, "%s AS %s, ", quote_identifier(col), alias);
+	else
+		append_float_col(sql, col, alias, false);
+}
+
+/*
+ * The scan.  units: one ungrouped aggregate whose state hashes the units
+ * (survey_means_units.c); else grouped by stratum [x PSU x SSU] x group.
+ */
 static char *
-means_sql(const MeansArgs *a)
+means_sql(const MeansArgs *a, bool units)
 {
 	StringInfoData sql;
 	bool		rows = a->cluster == NULL;
 	int			i;
 
 	initStringInfo(&sql);
-	/* absent columns are constants in the output, not grouping keys */
-	appendStringInfo(&sql, "SELECT %s, %s, %s, %s, ",
-					 a->strata ? "s::pg_catalog.text" : "''::pg_catalog.text",
-					 a->cluster ? "p::pg_catalog.text" : "''::pg_catalog.text",
-					 a->cluster2 ? "q::pg_catalog.text" : "''::pg_catalog.text",
-					 a->by ? "g::pg_catalog.text" : "''::pg_catalog.text");
 	/*
 	 * One aggregate call per row for the unit's counts and per-variable
 	 * sums (survey_means_agg.c).  A row of a NULL group is summed but in no
 	 * group's cell (means_scan skips that group), so only the domain
 	 * filters the sums; NULL values drop out by themselves.
 	 */
-	appendStringInfo(&sql, "survey_reg._means_sums(%d, w, f1, f2, u, dv", rows ? 1 : 0);
+	if (units)
+		appendStringInfo(&sql, "SELECT survey_reg._means_units(%s, %s, %s, %s, w, f1, f2, u, dv",
+						 a->strata ? "s::pg_catalog.int8" : "0::pg_catalog.int8",
+						 a->cluster ? "p::pg_catalog.int8" : "0::pg_catalog.int8",
+						 a->cluster2 ? "q::pg_catalog.int8" : "0::pg_catalog.int8",
+						 a->by ? "g::pg_catalog.int8" : "0::pg_catalog.int8");
+	else
+	{
+		/* absent columns are constants in the output, not grouping keys */
+		appendStringInfo(&sql, "SELECT %s, %s, %s, %s, ",
+						 a->strata ? "s::pg_catalog.text" : "''::pg_catalog.text",
+						 a->cluster ? "p::pg_catalog.text" : "''::pg_catalog.text",
+						 a->cluster2 ? "q::pg_catalog.text" : "''::pg_catalog.text",
+						 a->by ? "g::pg_catalog.text" : "''::pg_catalog.text");
+		appendStringInfo(&sql, "survey_reg._means_sums(%d, w, f1, f2, u, dv", rows ? 1 : 0);
+	}
 	for (i = 0; i < a->nvars; i++)
 		appendStringInfo(&sql, ", y%d", i);
 	appendStringInfoChar(&sql, ')');
@@ -123,14 +153,8 @@ means_sql(const MeansArgs *a)
 	append_key_col(&sql, a->cluster2, "q");
 	append_key_col(&sql, a->by, "g");
 	append_float_col(&sql, a->weight, "w", false);
-	if (a->fpc)
-		append_float_col(&sql, a->fpc, "f1", false);
-	else
-		appendStringInfoString(&sql, "NULL::pg_catalog.float8 AS f1, ");
-	if (a->fpc2)
-		append_float_col(&sql, a->fpc2, "f2", false);
-	else
-		appendStringInfoString(&sql, "NULL::pg_catalog.float8 AS f2, ");
+	append_fpc_col(&sql, a, a->fpc, "f1", units);
+	append_fpc_col(&sql, a, a->fpc2, "f2", units);
 	/*
 	 * dv: in the domain (the domain column true); d: also in a group (the by
 	 * value known), which a row needs to use the design columns
@@ -160,6 +184,7 @@ means_sql(const MeansArgs *a)
 	}
 	appendStringInfo(&sql, " FROM %s) i) r WHERE u OR (s IS NOT NULL AND p IS NOT NULL AND q IS NOT NULL)",
 					 a->t.sql_name);
+	if (!units)
 	{
 		const char *keys[4];
 		int			nkeys = 0;
@@ -324,8 +349,11 @@ typedef struct UnitRow
 {
 	char	   *s,
 			   *p,
-			   *q;
-	HeapTuple	tup;
+			   *q,
+			   *g;
+	double	   *x;				/* its _means_sums values */
+	const UnitsEntry *e;		/* the units' hash: its entry (keys as text
+								 * made in order, see entry_texts) */
 } UnitRow;
 
 /* NULL first, then byte order */
@@ -351,37 +379,44 @@ cmp_units(const void *x, const void *y)
 	return c;
 }
 
-/* run the scan and feed design_core; the groups' cells in *g */
-static void
-means_scan(const MeansArgs *a, MeansGroups *g)
+/* the units' hash: integer keys (NULL first), as the grouped scan's text */
+static int
+cmp_entries(const void *x, const void *y)
 {
-	char	   *sql = means_sql(a);
-	Stream		st;
+	const UnitsEntry *a = ((const UnitRow *) x)->e,
+			   *b = ((const UnitRow *) y)->e;
+	int			i;
+
+	for (i = 0; i < 3; i++)
+	{
+		bool		na = (a->nulls >> i) & 1,
+					nb = (b->nulls >> i) & 1;
+
+		if (na != nb)
+			return na ? -1 : 1;
+		if (a->key[i] != b->key[i])
+			return a->key[i] < b->key[i] ? -1 : 1;
+	}
+	return 0;
+}
+
+/*
+ * Run one scan query (in SPI): not a cursor, whose plan is never parallel.
+ * Locks before snapshot, as table_api.c: preparing locks the relations,
+ * then the snapshot is taken.
+ */
+static void
+run_scan(const char *sql)
+{
 	Snapshot	snap;
 	SPIPlanPtr	plan;
 	int			guc_level;
-	bool		rows = a->cluster == NULL;
-	int			stride = MS_STRIDE(rows ? 1 : 0);
-	bool		started = false;
 
-	memset(&st, 0, sizeof(st));
-	st.a = a;
-	st.groups = g;
-	st.two_stage = a->cluster2 != NULL && a->fpc != NULL;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	/*
-	 * Not a cursor: a cursor's plan is never parallel.  The grouped rows
-	 * (units x groups) are few next to the relation's.  Locks before
-	 * snapshot, as table_api.c: preparing locks the relations, then the
-	 * snapshot is taken.
-	 */
-	/*
-	 * Hash the units: PSUs nest in strata, so the planner overestimates the
-	 * groups (strata x PSUs x groups) and would sort every row instead
-	 * (3-4 times slower).  Off for this query only, as a function's SET
-	 * clause does.
+	 * The grouped scan hashes the units: PSUs nest in strata, so the
+	 * planner overestimates the groups (strata x PSUs x groups) and would
+	 * sort every row instead (3-4 times slower).  Off for this query only,
+	 * as a function's SET clause does.
 	 */
 	guc_level = NewGUCNestLevel();
 	(void) set_config_option("enable_sort", "off", PGC_USERSET, PGC_S_SESSION,
@@ -395,112 +430,237 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 		elog(ERROR, "survey_reg survey_means scan failed");
 	UnregisterSnapshot(snap);
 	AtEOXact_GUC(true, guc_level);
+}
+
+/* the grouped scan's rows as units */
+static UnitRow *
+units_of_groups(const MeansArgs *a, uint64 *n)
+{
+	uint64		r;
+	UnitRow    *units = palloc(sizeof(UnitRow) * (SPI_processed > 0 ? SPI_processed : 1));
+
+	for (r = 0; r < SPI_processed; r++)
 	{
-		uint64		r,
-					nrows = SPI_processed;
-		UnitRow    *units = palloc(sizeof(UnitRow) * (nrows > 0 ? nrows : 1));
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
 
-		/*
-		 * Nested order, sorted here: an ORDER BY lets the planner sort the
-		 * relation's rows for a GroupAggregate instead of hashing them.
-		 */
-		for (r = 0; r < nrows; r++)
+		units[r].s = design_text(tup, desc, COL_S);
+		units[r].p = design_text(tup, desc, COL_P);
+		units[r].q = design_text(tup, desc, COL_Q);
+		units[r].g = design_text(tup, desc, COL_G);
+		units[r].x = unit_sums(tup, desc, a->nvars, a->cluster == NULL);
+		units[r].e = NULL;
+	}
+	*n = SPI_processed;
+	return units;
+}
+
+/* a hashed key as the grouped scan's text ("" when absent, NULL) */
+static char *
+key_text(const UnitsEntry *e, int i, const char *col)
+{
+	if (col == NULL)
+		return "";
+	if (e->nulls & (1u << i))
+		return NULL;
+	return psprintf(INT64_FORMAT, e->key[i]);
+}
+
+/* a sorted unit's keys as text, shared with the unit before where equal */
+static void
+entry_texts(const MeansArgs *a, UnitRow *u, const UnitRow *prev)
+{
+	const char *cols[UNITS_NKEYS] = {a->strata, a->cluster, a->cluster2, a->by};
+	char	  **out[UNITS_NKEYS] = {&u->s, &u->p, &u->q, &u->g};
+	int			i;
+
+	for (i = 0; i < UNITS_NKEYS; i++)
+	{
+		if (prev && ((prev->e->nulls ^ u->e->nulls) & (1u << i)) == 0
+			&& prev->e->key[i] == u->e->key[i])
+			*out[i] = i == 0 ? prev->s : i == 1 ? prev->p : i == 2 ? prev->q : prev->g;
+		else
+			*out[i] = key_text(u->e, i, cols[i]);
+	}
+}
+
+/* the units of the hashing scan's state; NULL past its memory budget */
+static UnitRow *
+units_of_hash(const MeansArgs *a, uint64 *n)
+{
+	bool		isnull;
+	Datum		d;
+	UnitsState *st;
+	UnitRow    *units;
+	int64		i;
+
+	*n = 0;
+	if (SPI_processed != 1)
+		elog(ERROR, "survey_means: the unit scan returned " UINT64_FORMAT " rows", SPI_processed);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return palloc(sizeof(UnitRow));	/* no rows */
+	st = units_state(d);
+	if (st->nvars != a->nvars)
+		elog(ERROR, "survey_means: the unit sums have the wrong shape");
+	if (st->overflow)
+		return NULL;
+	units = palloc(sizeof(UnitRow) * (st->count > 0 ? st->count : 1));
+	for (i = 0; i < st->count; i++)
+	{
+		UnitsEntry *e = units_entry(st, i);
+		UnitRow    *u = &units[(*n)++];
+
+		u->e = e;
+		u->x = e->sums;
+	}
+	return units;
+}
+
+/* whether a key column can go to the units' hash (absent, or an integer) */
+static bool
+int_key(const TableRef *t, const char *col)
+{
+	Oid			type;
+
+	if (col == NULL)
+		return true;
+	type = get_atttype(t->relid, get_attnum(t->relid, col));
+	return type == INT2OID || type == INT4OID || type == INT8OID;
+}
+
+/* run the scan and feed design_core; the groups' cells in *g */
+static void
+means_scan(const MeansArgs *a, MeansGroups *g)
+{
+	Stream		st;
+	bool		rows = a->cluster == NULL;
+	int			stride = MS_STRIDE(rows ? 1 : 0);
+	bool		started = false;
+	UnitRow    *units = NULL;
+	bool		hashed = false;
+	uint64		r,
+				nrows;
+
+	memset(&st, 0, sizeof(st));
+	st.a = a;
+	st.groups = g;
+	st.two_stage = a->cluster2 != NULL && a->fpc != NULL;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	/*
+	 * Clusters with integer keys: the units' hash (one ungrouped, parallel
+	 * aggregate); past work_mem x hash_mem_multiplier, or other key types,
+	 * the grouped scan.  Without clusters the grouped scan's groups are
+	 * strata x groups, few.
+	 */
+	if (!rows && int_key(&a->t, a->strata) && int_key(&a->t, a->cluster)
+		&& int_key(&a->t, a->cluster2) && int_key(&a->t, a->by))
+	{
+		run_scan(means_sql(a, true));
+		units = units_of_hash(a, &nrows);
+		hashed = units != NULL;
+		if (units == NULL)
+			elog(DEBUG1, "survey_means: the units passed work_mem x hash_mem_multiplier, scanning again grouped");
+	}
+	if (units == NULL)
+	{
+		run_scan(means_sql(a, false));
+		units = units_of_groups(a, &nrows);
+	}
+	/*
+	 * Nested order, sorted here: an ORDER BY lets the planner sort the
+	 * relation's rows for a GroupAggregate instead of hashing them.
+	 */
+	qsort(units, nrows, sizeof(UnitRow), hashed ? cmp_entries : cmp_units);
+	for (r = 0; r < nrows; r++)
+	{
+		char	   *s,
+				   *p,
+				   *q,
+				   *gv;
+		double	   *x = units[r].x;
+		bool		used = x[MS_USED] > 0;
+		int			gi = -1,
+					v;
+
+		if (hashed)
+			entry_texts(a, &units[r], r > 0 ? &units[r - 1] : NULL);
+		s = units[r].s;
+		p = units[r].p;
+		q = units[r].q;
+		gv = units[r].g;
+		CHECK_FOR_INTERRUPTS();
+		if (used)
 		{
-			HeapTuple	tup = SPI_tuptable->vals[r];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-
-			units[r].s = design_text(tup, desc, COL_S);
-			units[r].p = design_text(tup, desc, COL_P);
-			units[r].q = design_text(tup, desc, COL_Q);
-			units[r].tup = tup;
+			if (s == NULL)
+				null_design_error("strata", a->strata);
+			if (p == NULL)
+				null_design_error("cluster", a->cluster);
+			if (q == NULL)
+				null_design_error("cluster2", a->cluster2);
+			if (x[MS_W_NULL] > 0)
+				null_design_error("weight", a->weight);
+			if (a->fpc && x[MS_F1_NULL] > 0)
+				null_design_error("fpc", a->fpc);
+			if (st.two_stage && x[MS_F2_NULL] > 0)
+				null_design_error("fpc2", a->fpc2);
 		}
-		qsort(units, nrows, sizeof(UnitRow), cmp_units);
-		for (r = 0; r < nrows; r++)
+		/* the nesting: a new stratum, PSU or SSU ends the ones before */
+		if (!started || !design_same(s, st.s))
 		{
-			HeapTuple	tup = units[r].tup;
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			MemoryContext old = MemoryContextSwitchTo(SPI_tuptable->tuptabcxt);
-			char	   *s = units[r].s,
-					   *p = units[r].p,
-					   *q = units[r].q,
-					   *gv = design_text(tup, desc, COL_G);
-			double	   *x = unit_sums(tup, desc, a->nvars, rows);
-			bool		used = x[MS_USED] > 0;
-			int			gi = -1,
-						v;
+			if (started)
+				end_stratum(&st);
+			st.s = MemoryContextStrdup(g->mcxt, s);
+			st.p = st.q = NULL;
+			started = true;
+		}
+		if (!rows)
+		{
+			if (!design_same(p, st.p))
+			{
+				if (st.p)
+					end_psu(&st);
+				st.p = MemoryContextStrdup(g->mcxt, p);
+				st.q = NULL;
+				st.n_h += 1;
+			}
+			if (!design_same(q, st.q))
+			{
+				if (st.q)
+					end_ssu(&st);
+				st.q = MemoryContextStrdup(g->mcxt, q);
+				st.m_hi += 1;
+			}
+		}
+		else
+			st.n_h += x[MS_ROWS];
+		if (x[MS_F1_HAVE] != 0.0)
+			design_minmax(&st.f1_have, &st.f1_min, &st.f1_max,
+						  x[MS_F1_MIN], x[MS_F1_MAX]);
+		if (x[MS_F2_HAVE] != 0.0)
+			design_minmax(&st.f2_have, &st.f2_min, &st.f2_max,
+						  x[MS_F2_MIN], x[MS_F2_MAX]);
 
-			MemoryContextSwitchTo(old);
-			CHECK_FOR_INTERRUPTS();
-			if (used)
-			{
-				if (s == NULL)
-					null_design_error("strata", a->strata);
-				if (p == NULL)
-					null_design_error("cluster", a->cluster);
-				if (q == NULL)
-					null_design_error("cluster2", a->cluster2);
-				if (x[MS_W_NULL] > 0)
-					null_design_error("weight", a->weight);
-				if (a->fpc && x[MS_F1_NULL] > 0)
-					null_design_error("fpc", a->fpc);
-				if (st.two_stage && x[MS_F2_NULL] > 0)
-					null_design_error("fpc2", a->fpc2);
-			}
-			/* the nesting: a new stratum, PSU or SSU ends the ones before */
-			if (!started || !design_same(s, st.s))
-			{
-				if (started)
-					end_stratum(&st);
-				st.s = MemoryContextStrdup(g->mcxt, s);
-				st.p = st.q = NULL;
-				started = true;
-			}
-			if (!rows)
-			{
-				if (!design_same(p, st.p))
-				{
-					if (st.p)
-						end_psu(&st);
-					st.p = MemoryContextStrdup(g->mcxt, p);
-					st.q = NULL;
-					st.n_h += 1;
-				}
-				if (!design_same(q, st.q))
-				{
-					if (st.q)
-						end_ssu(&st);
-					st.q = MemoryContextStrdup(g->mcxt, q);
-					st.m_hi += 1;
-				}
-			}
-			else
-				st.n_h += x[MS_ROWS];
-			if (x[MS_F1_HAVE] != 0.0)
-				design_minmax(&st.f1_have, &st.f1_min, &st.f1_max,
-							  x[MS_F1_MIN], x[MS_F1_MAX]);
-			if (x[MS_F2_HAVE] != 0.0)
-				design_minmax(&st.f2_have, &st.f2_min, &st.f2_max,
-							  x[MS_F2_MIN], x[MS_F2_MAX]);
+		if (a->by == NULL)
+			gi = group_index(g, "");
+		else if (gv != NULL)
+			gi = group_index(g, gv);
+		if (gi < 0 || !used)
+			continue;
+		for (v = 0; v < a->nvars; v++)
+		{
+			const double *c = x + MS_FIXED + v * stride;
+			DesignCell *cell = &g->cells[gi * a->nvars + v];
 
-			if (a->by == NULL)
-				gi = group_index(g, "");
-			else if (gv != NULL)
-				gi = group_index(g, gv);
-			if (gi < 0 || !used)
+			if (c[MS_N] == 0)
 				continue;
-			for (v = 0; v < a->nvars; v++)
-			{
-				const double *c = x + MS_FIXED + v * stride;
-				DesignCell *cell = &g->cells[gi * a->nvars + v];
-
-				if (c[MS_N] == 0)
-					continue;
-				if (rows)
-					design_add_rows(cell, (int64) c[MS_N], c[MS_WY], c[MS_W],
-									c[MS_WYY], c[MS_WWY], c[MS_WW]);
-				else
-					design_add(cell, (int64) c[MS_N], c[MS_WY], c[MS_W]);
-			}
+			if (rows)
+				design_add_rows(cell, (int64) c[MS_N], c[MS_WY], c[MS_W],
+								c[MS_WYY], c[MS_WWY], c[MS_WW]);
+			else
+				design_add(cell, (int64) c[MS_N], c[MS_WY], c[MS_W]);
 		}
 	}
 	if (started)

@@ -5,6 +5,7 @@
 #ifndef SURVEY_MEANS_AGG_H
 #define SURVEY_MEANS_AGG_H
 
+#include "fmgr.h"
 #include "utils/array.h"
 
 enum
@@ -34,5 +35,13 @@ enum
 
 /* the values of a state (checked); its variables and mode */
 extern double *means_sums_values(ArrayType *a, int *nvars, int *mode);
+
+/* shared with the units' hash (survey_means_units.c) */
+extern void means_sums_check_args(FunctionCallInfo fcinfo, int first_y);
+extern void means_sums_add_row(FunctionCallInfo fcinfo, int first_w,
+							   double *d, int mode, int nvars,
+							   const double *f1, const double *f2);
+extern void means_sums_merge(double *da, const double *db, int mode,
+							 int nvars);
 
 #endif

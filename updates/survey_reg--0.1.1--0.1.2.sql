@@ -1591,6 +1591,25 @@ CREATE AGGREGATE survey_reg._means_sums(mode int4, w float8, f1 float8,
 	PARALLEL = SAFE
 );
 
+-- survey_means' scan of a clustered design with integer keys: one
+-- ungrouped aggregate hashing the units (src/survey_means_units.c, issue
+-- 16); internal, the state a flat bytea; fpc and fpc2 float8 or numeric
+CREATE FUNCTION survey_reg._means_units_transfn(bytea, int8, int8, int8,
+	int8, float8, "any", "any", bool, bool, VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'means_units_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg._means_units_combinefn(bytea, bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'means_units_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE survey_reg._means_units(stratum int8, psu int8, ssu int8,
+	grp int8, w float8, f1 "any", f2 "any", used bool, in_domain bool,
+	VARIADIC "any") (
+	SFUNC = survey_reg._means_units_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg._means_units_combinefn,
+	PARALLEL = SAFE
+);
+
 -- issue 12, item 6: privileges for every role (src/sql/90_privileges.sql;
 -- stays the last section: ALL FUNCTIONS must see every function)
 GRANT USAGE ON SCHEMA survey_reg TO PUBLIC;
