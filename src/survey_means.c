@@ -466,22 +466,47 @@ key_text(const UnitsEntry *e, int i, const char *col)
 	return psprintf(INT64_FORMAT, e->key[i]);
 }
 
-/* a sorted unit's keys as text, shared with the unit before where equal */
-static void
-entry_texts(const MeansArgs *a, UnitRow *u, const UnitRow *prev)
+/* the groups' texts met so far (the units' hash): a group recurs per unit */
+typedef struct GroupTexts
 {
-	const char *cols[UNITS_NKEYS] = {a->strata, a->cluster, a->cluster2, a->by};
-	char	  **out[UNITS_NKEYS] = {&u->s, &u->p, &u->q, &u->g};
+	int			n;
+	int64		key[64];
+	char	   *text[64];
+} GroupTexts;
+
+static char *
+group_text(GroupTexts *gt, const MeansArgs *a, const UnitsEntry *e)
+{
 	int			i;
 
-	for (i = 0; i < UNITS_NKEYS; i++)
+	if (a->by == NULL || (e->nulls & (1u << 3)))
+		return key_text(e, 3, a->by);
+	for (i = 0; i < gt->n; i++)
+		if (gt->key[i] == e->key[3])
+			return gt->text[i];
+	if (gt->n == lengthof(gt->key))
+		return key_text(e, 3, a->by);
+	gt->key[gt->n] = e->key[3];
+	return gt->text[gt->n++] = key_text(e, 3, a->by);
+}
+
+/* a sorted unit's keys as text, shared with the unit before where equal */
+static void
+entry_texts(const MeansArgs *a, UnitRow *u, const UnitRow *prev, GroupTexts *gt)
+{
+	const char *cols[3] = {a->strata, a->cluster, a->cluster2};
+	char	  **out[3] = {&u->s, &u->p, &u->q};
+	int			i;
+
+	for (i = 0; i < 3; i++)
 	{
 		if (prev && ((prev->e->nulls ^ u->e->nulls) & (1u << i)) == 0
 			&& prev->e->key[i] == u->e->key[i])
-			*out[i] = i == 0 ? prev->s : i == 1 ? prev->p : i == 2 ? prev->q : prev->g;
+			*out[i] = i == 0 ? prev->s : i == 1 ? prev->p : prev->q;
 		else
 			*out[i] = key_text(u->e, i, cols[i]);
 	}
+	u->g = group_text(gt, a, u->e);
 }
 
 /* the units of the hashing scan's state; NULL past its memory budget */
@@ -539,10 +564,12 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 	bool		started = false;
 	UnitRow    *units = NULL;
 	bool		hashed = false;
+	GroupTexts	gt;
 	uint64		r,
 				nrows;
 
 	memset(&st, 0, sizeof(st));
+	gt.n = 0;
 	st.a = a;
 	st.groups = g;
 	st.two_stage = a->cluster2 != NULL && a->fpc != NULL;
@@ -586,7 +613,7 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 					v;
 
 		if (hashed)
-			entry_texts(a, &units[r], r > 0 ? &units[r - 1] : NULL);
+			entry_texts(a, &units[r], r > 0 ? &units[r - 1] : NULL, &gt);
 		s = units[r].s;
 		p = units[r].p;
 		q = units[r].q;

@@ -12,16 +12,21 @@
  *
  * The keys are integers (survey_means uses this aggregate only when every
  * key column is int2/int4/int8; other types keep the grouped scan).  The
- * state is a flat bytea (no `internal`): parallel workers pass it as it is
- * and the combine function merges two.  It stays within work_mem x
- * hash_mem_multiplier: past that it turns into a small "overflow" state and
- * survey_means runs the grouped scan instead.  Rows stored unit by unit hit
- * the last entry again (checked first).
+ * state is a bytea (no `internal`): flat (survey_means_units.h) between
+ * parallel workers and in the result, and while aggregating a read-write
+ * expanded object holding the index and the entries in buffers of their
+ * own, which grow in place (repalloc); the executor keeps such a value
+ * without copying it (a flat state copied at every doubling spent most of
+ * the scan in page faults).  It stays within work_mem x
+ * hash_mem_multiplier: past that it turns into an "overflow" state without
+ * entries and survey_means runs the grouped scan instead.  Rows stored unit
+ * by unit hit the last entry again (checked first).
  */
 #include "survey_reg.h"
 
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "utils/expandeddatum.h"
 #include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 
@@ -38,10 +43,27 @@ PG_FUNCTION_INFO_V1(means_units_combinefn);
 
 #define MIN_CAPACITY 64
 
-/*
- * Layout: the header, the index (capacity int32 slots, a power of two, at
- * most half full: 0 empty, else entry + 1), then entry_cap dense entries.
- */
+/* a hash table: the expanded state's, or a view of a flat one */
+typedef struct UnitsTable
+{
+	int			nvars;
+	bool		overflow;
+	int64		capacity,		/* index slots, a power of two */
+				entry_cap,		/* entries room is made for */
+				count,
+				last;			/* the entry hit last, or -1 */
+	Size		entry_bytes;
+	int32	   *index;			/* 0: empty, else entry + 1 */
+	char	   *entries;
+	MemoryContext cxt;			/* expanded: owns index and entries */
+} UnitsTable;
+
+typedef struct UnitsExpanded
+{
+	ExpandedObjectHeader hdr;
+	UnitsTable	t;
+} UnitsExpanded;
+
 static inline Size
 index_bytes(int64 capacity)
 {
@@ -49,22 +71,21 @@ index_bytes(int64 capacity)
 }
 
 static inline Size
-state_bytes(int64 capacity, int64 entry_cap, Size entry_bytes)
+flat_bytes(int64 capacity, int64 count, Size entry_bytes)
 {
-	return sizeof(UnitsState) + index_bytes(capacity) + (Size) entry_cap * entry_bytes;
+	return sizeof(UnitsState) + index_bytes(capacity) + (Size) count * entry_bytes;
 }
 
-static inline int32 *
-index_of(UnitsState *st)
+static inline Size
+entry_bytes_for(int nvars)
 {
-	return (int32 *) ((char *) st + sizeof(UnitsState));
+	return MAXALIGN(sizeof(UnitsEntry) + sizeof(double) * (MS_FIXED + 3 * nvars));
 }
 
 static inline UnitsEntry *
-entry_at(UnitsState *st, int64 i)
+entry_at(const UnitsTable *t, int64 i)
 {
-	return (UnitsEntry *) ((char *) st + sizeof(UnitsState)
-						   + index_bytes(st->capacity) + i * st->entry_bytes);
+	return (UnitsEntry *) (t->entries + i * t->entry_bytes);
 }
 
 /* the memory a state may take: work_mem x hash_mem_multiplier */
@@ -76,32 +97,94 @@ budget(void)
 	return b > (double) (MaxAllocSize / 2) ? MaxAllocSize / 2 : (Size) b;
 }
 
-static inline Size
-entry_bytes_for(int nvars)
+/* the flat form: header, index, the count entries */
+static Size
+units_flat_size(ExpandedObjectHeader *eoh)
 {
-	return MAXALIGN(sizeof(UnitsEntry) + sizeof(double) * (MS_FIXED + 3 * nvars));
+	const UnitsTable *t = &((UnitsExpanded *) eoh)->t;
+
+	return flat_bytes(t->overflow ? 0 : t->capacity, t->overflow ? 0 : t->count,
+					  t->entry_bytes);
 }
 
-/* a new empty state in the current (per-row) memory: the executor copies it */
-static UnitsState *
-new_units(int nvars, int64 capacity, int64 entry_cap, bool overflow)
+static void
+units_flatten(ExpandedObjectHeader *eoh, void *result, Size allocated_size)
 {
-	Size		eb = entry_bytes_for(nvars);
-	UnitsState *st;
+	const UnitsTable *t = &((UnitsExpanded *) eoh)->t;
+	UnitsState *st = (UnitsState *) result;
+	int64		cap = t->overflow ? 0 : t->capacity,
+				n = t->overflow ? 0 : t->count;
 
-	if (overflow)
-		capacity = entry_cap = 0;
-	st = palloc(state_bytes(capacity, entry_cap, eb));
-	memset(st, 0, sizeof(UnitsState) + index_bytes(capacity));
-	SET_VARSIZE(st, state_bytes(capacity, entry_cap, eb));
+	memset(st, 0, sizeof(UnitsState));
+	SET_VARSIZE(st, allocated_size);
 	st->magic = UNITS_MAGIC;
-	st->nvars = nvars;
-	st->overflow = overflow;
-	st->capacity = capacity;
-	st->entry_cap = entry_cap;
-	st->entry_bytes = eb;
-	st->last = -1;
-	return st;
+	st->nvars = t->nvars;
+	st->overflow = t->overflow;
+	st->capacity = cap;
+	st->count = n;
+	st->entry_bytes = t->entry_bytes;
+	if (cap > 0)
+		memcpy((char *) st + sizeof(UnitsState), t->index, index_bytes(cap));
+	if (n > 0)
+		memcpy((char *) st + sizeof(UnitsState) + index_bytes(cap), t->entries,
+			   (Size) n * t->entry_bytes);
+}
+
+static const ExpandedObjectMethods units_methods = {
+	units_flat_size,
+	units_flatten
+};
+
+/* a view of a flat state (read only) */
+static void
+flat_view(UnitsState *st, UnitsTable *t)
+{
+	memset(t, 0, sizeof(UnitsTable));
+	t->nvars = st->nvars;
+	t->overflow = st->overflow;
+	t->capacity = st->capacity;
+	t->entry_cap = t->count = st->count;
+	t->last = -1;
+	t->entry_bytes = st->entry_bytes;
+	t->index = (int32 *) ((char *) st + sizeof(UnitsState));
+	t->entries = (char *) st + sizeof(UnitsState) + index_bytes(st->capacity);
+}
+
+/* a new empty expanded state in a context of its own under the aggregate's */
+static UnitsExpanded *
+new_expanded(MemoryContext aggcxt, int nvars)
+{
+	MemoryContext cxt = AllocSetContextCreate(aggcxt, "survey_means units",
+											  ALLOCSET_DEFAULT_SIZES);
+	UnitsExpanded *ue = MemoryContextAllocZero(cxt, sizeof(UnitsExpanded));
+	UnitsTable *t = &ue->t;
+
+	EOH_init_header(&ue->hdr, &units_methods, cxt);
+	t->nvars = nvars;
+	t->capacity = MIN_CAPACITY;
+	t->entry_cap = MIN_CAPACITY / 2;
+	t->last = -1;
+	t->entry_bytes = entry_bytes_for(nvars);
+	t->cxt = cxt;
+	t->index = MemoryContextAllocZero(cxt, index_bytes(t->capacity));
+	t->entries = MemoryContextAlloc(cxt, t->entry_cap * t->entry_bytes);
+	return ue;
+}
+
+/* the overflow state: the entries freed */
+static void
+set_overflow(UnitsTable *t)
+{
+	t->overflow = true;
+	t->count = 0;
+	t->last = -1;
+	if (t->index)
+		pfree(t->index);
+	if (t->entries)
+		pfree(t->entries);
+	t->index = NULL;
+	t->entries = NULL;
+	t->capacity = t->entry_cap = 0;
 }
 
 static inline uint64
@@ -128,99 +211,97 @@ key_equal(const UnitsEntry *e, const int64 *k, uint32 nulls)
 
 /* the index slot of key k: its entry's, or the empty one where it goes */
 static inline int32 *
-probe(UnitsState *st, const int64 *k, uint32 nulls)
+probe(const UnitsTable *t, const int64 *k, uint32 nulls)
 {
-	int32	   *index = index_of(st);
-	uint64		mask = (uint64) st->capacity - 1;
+	uint64		mask = (uint64) t->capacity - 1;
 	uint64		i = key_hash(k, nulls) & mask;
 
 	for (;;)
 	{
-		if (index[i] == 0 || key_equal(entry_at(st, index[i] - 1), k, nulls))
-			return &index[i];
+		if (t->index[i] == 0 || key_equal(entry_at(t, t->index[i] - 1), k, nulls))
+			return &t->index[i];
 		i = (i + 1) & mask;
 	}
 }
 
 /*
- * A copy of st with room for one more entry (index and entries grown as
- * needed, in the per-row memory), or NULL past the memory budget.
+ * Room for more entries: the entries' buffer doubled (or what the budget
+ * leaves), the index doubled and rebuilt while over half full.  False past
+ * the memory budget.
  */
-static UnitsState *
-grow(UnitsState *st)
+static bool
+reserve(UnitsTable *t, int64 more)
 {
-	int64		cap = st->capacity,
-				ecap = st->entry_cap,
+	int64		need = t->count + more,
+				cap = t->capacity,
+				ecap = t->entry_cap,
 				j;
-	UnitsState *big;
 
-	while ((st->count + 1) * 2 > cap)
+	if (need * 2 <= cap && need <= ecap)
+		return true;
+	while (need * 2 > cap)
 		cap *= 2;
-	if (st->count + 1 > ecap)
-	{
-		/* double, or what the budget leaves */
-		Size		fixed = sizeof(UnitsState) + index_bytes(cap);
-
+	while (need > ecap)
 		ecap *= 2;
-		if (state_bytes(cap, ecap, st->entry_bytes) > budget()
-			&& budget() > fixed)
-			ecap = (int64) ((budget() - fixed) / st->entry_bytes);
-	}
-	if (ecap < st->count + 1 || state_bytes(cap, ecap, st->entry_bytes) > budget())
-		return NULL;
-	big = new_units(st->nvars, cap, ecap, false);
-	memcpy(entry_at(big, 0), entry_at(st, 0), (Size) st->count * st->entry_bytes);
-	big->count = st->count;
-	if (cap != st->capacity)
-		for (j = 0; j < big->count; j++)
-		{
-			UnitsEntry *e = entry_at(big, j);
+	if (flat_bytes(cap, ecap, t->entry_bytes) > budget())
+	{
+		Size		fixed = flat_bytes(cap, 0, t->entry_bytes);
 
-			*probe(big, e->key, e->nulls) = (int32) (j + 1);
+		if (budget() <= fixed)
+			return false;
+		ecap = (int64) ((budget() - fixed) / t->entry_bytes);
+		if (ecap < need)
+			return false;
+	}
+	if (ecap != t->entry_cap)
+	{
+		t->entries = repalloc_huge(t->entries, (Size) ecap * t->entry_bytes);
+		t->entry_cap = ecap;
+	}
+	if (cap != t->capacity)
+	{
+		pfree(t->index);
+		t->index = MemoryContextAllocHuge(t->cxt, index_bytes(cap));
+		memset(t->index, 0, index_bytes(cap));
+		t->capacity = cap;
+		for (j = 0; j < t->count; j++)
+		{
+			UnitsEntry *e = entry_at(t, j);
+
+			*probe(t, e->key, e->nulls) = (int32) (j + 1);
 		}
-	else
-		memcpy(index_of(big), index_of(st), index_bytes(cap));
-	return big;
+	}
+	return true;
 }
 
-/*
- * The entry of key k, made if new: *stp may be replaced by a larger copy
- * (in the per-row memory), or by an overflow state (returns NULL).
- */
+/* the entry of key k, made if new; NULL (and overflow) past the budget */
 static double *
-find_or_add(UnitsState **stp, const int64 *k, uint32 nulls)
+find_or_add(UnitsTable *t, const int64 *k, uint32 nulls)
 {
-	UnitsState *st = *stp;
 	UnitsEntry *e;
 	int32	   *slot;
 
-	if (st->last >= 0 && key_equal(entry_at(st, st->last), k, nulls))
-		return entry_at(st, st->last)->sums;
-	slot = probe(st, k, nulls);
+	if (t->last >= 0 && key_equal(entry_at(t, t->last), k, nulls))
+		return entry_at(t, t->last)->sums;
+	slot = probe(t, k, nulls);
 	if (*slot == 0)
 	{
-		if ((st->count + 1) * 2 > st->capacity || st->count + 1 > st->entry_cap)
+		if (!reserve(t, 1))
 		{
-			UnitsState *big = grow(st);
-
-			if (big == NULL)
-			{
-				*stp = new_units(st->nvars, 0, 0, true);
-				return NULL;
-			}
-			*stp = st = big;
-			slot = probe(st, k, nulls);
+			set_overflow(t);
+			return NULL;
 		}
-		e = entry_at(st, st->count);
-		memset(e, 0, st->entry_bytes);
+		slot = probe(t, k, nulls);
+		e = entry_at(t, t->count);
+		memset(e, 0, t->entry_bytes);
 		e->used = 1;
 		e->nulls = nulls;
 		memcpy(e->key, k, sizeof(e->key));
-		e->sums[MS_NVARS] = st->nvars;
-		*slot = (int32) (++st->count);
+		e->sums[MS_NVARS] = t->nvars;
+		*slot = (int32) (++t->count);
 	}
-	st->last = *slot - 1;
-	return entry_at(st, st->last)->sums;
+	t->last = *slot - 1;
+	return entry_at(t, t->last)->sums;
 }
 
 /* a state from a tuple: a 4-byte header and 8-byte alignment, checked */
@@ -239,11 +320,11 @@ units_state(Datum d)
 	}
 	st = (UnitsState *) v;
 	if (VARSIZE(st) < sizeof(UnitsState) || st->magic != UNITS_MAGIC
-		|| st->nvars < 0 || st->capacity < 0
-		|| st->entry_cap < st->count || st->count < 0
+		|| st->nvars < 0 || st->capacity < 0 || st->count < 0
+		|| st->count * 2 > st->capacity
 		|| (st->capacity > 0 && (st->capacity & (st->capacity - 1)) != 0)
 		|| (Size) st->entry_bytes != entry_bytes_for(st->nvars)
-		|| VARSIZE(st) != state_bytes(st->capacity, st->entry_cap, st->entry_bytes))
+		|| VARSIZE(st) != flat_bytes(st->capacity, st->count, st->entry_bytes))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid _means_units state")));
@@ -253,7 +334,10 @@ units_state(Datum d)
 UnitsEntry *
 units_entry(UnitsState *st, int64 i)
 {
-	return entry_at(st, i);
+	UnitsTable	t;
+
+	flat_view(st, &t);
+	return entry_at(&t, i);
 }
 
 static void
@@ -262,6 +346,48 @@ not_aggregate(void)
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			 errmsg("_means_units transition function called in non-aggregate context")));
+}
+
+/* the entries of the flat state b into t (overflow past the budget) */
+static void
+merge_flat(UnitsTable *t, UnitsState *b)
+{
+	UnitsTable	flat;
+	int64		j;
+
+	if (t->overflow)
+		return;
+	if (b->overflow || !reserve(t, b->count))
+	{
+		set_overflow(t);
+		return;
+	}
+	flat_view(b, &flat);
+	for (j = 0; j < flat.count; j++)
+	{
+		UnitsEntry *e = entry_at(&flat, j);
+		double	   *d = find_or_add(t, e->key, e->nulls);
+
+		if (d == NULL)
+			return;
+		means_sums_merge(d, e->sums, 0, t->nvars);
+	}
+}
+
+/* the expanded state of argument 0 (made from a flat one if need be) */
+static UnitsExpanded *
+expanded_arg(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+{
+	Datum		d = PG_GETARG_DATUM(0);
+	UnitsState *st;
+	UnitsExpanded *ue;
+
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
+		return (UnitsExpanded *) DatumGetEOHP(d);
+	st = units_state(d);
+	ue = new_expanded(aggcxt, st->nvars);
+	merge_flat(&ue->t, st);
+	return ue;
 }
 
 /*
@@ -305,14 +431,15 @@ fpc_arg(FunctionCallInfo fcinfo, int arg, FpcArg *c)
 Datum
 means_units_transfn(PG_FUNCTION_ARGS)
 {
-	UnitsState *st;
+	MemoryContext aggcxt;
+	UnitsExpanded *ue;
 	int64		k[UNITS_NKEYS];
 	uint32		nulls = 0;
 	double	   *d;
 	FpcArg	   *fpc;
 	int			i;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		not_aggregate();
 	if (fcinfo->flinfo->fn_extra == NULL)
 	{
@@ -330,12 +457,10 @@ means_units_transfn(PG_FUNCTION_ARGS)
 		fcinfo->flinfo->fn_extra = c;
 	}
 	fpc = (FpcArg *) fcinfo->flinfo->fn_extra;
-	if (PG_ARGISNULL(0))
-		st = new_units(PG_NARGS() - ARG_Y, MIN_CAPACITY, MIN_CAPACITY / 2, false);
-	else
-		st = (UnitsState *) PG_GETARG_POINTER(0);
-	if (st->overflow)
-		PG_RETURN_POINTER(st);
+	ue = PG_ARGISNULL(0) ? new_expanded(aggcxt, PG_NARGS() - ARG_Y)
+		: expanded_arg(fcinfo, aggcxt);
+	if (ue->t.overflow)
+		PG_RETURN_DATUM(EOHPGetRWDatum(&ue->hdr));
 	for (i = 0; i < UNITS_NKEYS; i++)
 	{
 		if (PG_ARGISNULL(ARG_KEYS + i))
@@ -346,23 +471,23 @@ means_units_transfn(PG_FUNCTION_ARGS)
 		else
 			k[i] = PG_GETARG_INT64(ARG_KEYS + i);
 	}
-	d = find_or_add(&st, k, nulls);
+	d = find_or_add(&ue->t, k, nulls);
 	if (d != NULL)
-		means_sums_add_row(fcinfo, ARG_W, d, 0, st->nvars,
+		means_sums_add_row(fcinfo, ARG_W, d, 0, ue->t.nvars,
 						   fpc_arg(fcinfo, ARG_W + 1, &fpc[0]),
 						   fpc_arg(fcinfo, ARG_W + 2, &fpc[1]));
-	PG_RETURN_POINTER(st);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&ue->hdr));
 }
 
 /* two partial states (parallel workers): b's entries into a */
 Datum
 means_units_combinefn(PG_FUNCTION_ARGS)
 {
-	UnitsState *a,
-			   *b;
-	int64		j;
+	MemoryContext aggcxt;
+	UnitsExpanded *ue;
+	UnitsState *b;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		not_aggregate();
 	if (PG_ARGISNULL(1))
 	{
@@ -372,28 +497,13 @@ means_units_combinefn(PG_FUNCTION_ARGS)
 	}
 	b = units_state(PG_GETARG_DATUM(1));
 	if (PG_ARGISNULL(0))
-	{
-		/* a copy, which later calls update in place */
-		a = palloc(VARSIZE(b));
-		memcpy(a, b, VARSIZE(b));
-		PG_RETURN_POINTER(a);
-	}
-	a = (UnitsState *) PG_GETARG_POINTER(0);
-	if (a->nvars != b->nvars)
+		ue = new_expanded(aggcxt, b->nvars);
+	else
+		ue = expanded_arg(fcinfo, aggcxt);
+	if (ue->t.nvars != b->nvars)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("_means_units states of different shapes cannot be combined")));
-	if (a->overflow || b->overflow)
-		PG_RETURN_POINTER(a->overflow ? a : new_units(a->nvars, 0, 0, true));
-	for (j = 0; j < b->count; j++)
-	{
-		UnitsEntry *e = entry_at(b, j);
-		double	   *d;
-
-		d = find_or_add(&a, e->key, e->nulls);
-		if (d == NULL)
-			break;				/* a is now the overflow state */
-		means_sums_merge(d, e->sums, 0, a->nvars);
-	}
-	PG_RETURN_POINTER(a);
+	merge_flat(&ue->t, b);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&ue->hdr));
 }

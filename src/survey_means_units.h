@@ -1,7 +1,7 @@
 /*
- * survey_means_units.h — the state of survey_reg._means_units: a bytea
- * holding an open-addressing hash of (stratum, PSU, SSU, group) entries,
- * each with survey_means_agg.h's mode-0 sums.
+ * survey_means_units.h — the flat state of survey_reg._means_units: a
+ * bytea holding an open-addressing hash of (stratum, PSU, SSU, group)
+ * entries, each with survey_means_agg.h's mode-0 sums.
  */
 #ifndef SURVEY_MEANS_UNITS_H
 #define SURVEY_MEANS_UNITS_H
@@ -18,11 +18,10 @@ typedef struct UnitsState
 	int32		nvars;
 	int32		overflow;		/* past the memory budget: no entries */
 	int64		capacity;		/* index slots, a power of two (0 in overflow) */
-	int64		entry_cap;		/* entries room is made for */
 	int64		count;			/* entries */
-	int64		last;			/* the entry hit last, or -1 */
 	int64		entry_bytes;
-	/* the index (capacity int32), then the entries */
+	int64		reserved;
+	/* the index (capacity int32: 0 empty, else entry + 1), the entries */
 } UnitsState;
 
 typedef struct UnitsEntry
