@@ -4,11 +4,22 @@
  * totals with SEs, as R's svymean / svytotal (na.rm = TRUE), svyby and
  * subset() (API.md section 9).
  *
- * One scan: a grouped aggregate (built-in, parallel-safe aggregates) sums
- * w y and w per variable for each stratum x PSU x SSU x group, ordered so
- * that the units arrive nested; design_core.c turns the stream into the
- * variance.  Without a cluster column every row is its own PSU and the scan
- * sums per stratum x group, with the sums of squares the variance needs.
+ * One scan, of one of two kinds (issue 16: each within 2 x the floor query
+ * of the same columns, bench/README.md):
+ *
+ * - With a cluster column whose keys (strata, cluster, cluster2, by) are
+ *   all integers: ONE ungrouped aggregate, _means_units
+ *   (survey_means_units.c), whose state hashes (stratum, PSU, SSU, group)
+ *   to the unit's n, sum of w y and of w per variable; parallel, a flat
+ *   bytea between workers.  Past work_mem x hash_mem_multiplier its state
+ *   overflows and the grouped scan below runs instead (a second scan).
+ * - Otherwise a grouped scan (stratum [x PSU x SSU] x group), one
+ *   _means_sums call per row (survey_means_agg.c) for the same sums.
+ *   Without a cluster column every row is its own PSU: the groups are
+ *   stratum x group, few, with the sums of squares the variance needs.
+ *
+ * Either way the units are sorted here so that they arrive nested, and
+ * design_core.c turns the stream into the variance.
  *
  * Rows outside the domain or the group, or missing the variable, are not
  * dropped: they keep their PSU (and SSU) in the stratum's count, with zero
