@@ -14,7 +14,8 @@
  *   bytea between workers.  Past work_mem x hash_mem_multiplier its state
  *   overflows and the grouped scan below runs instead (a second scan).
  * - Otherwise a grouped scan (stratum [x PSU x SSU] x group), one
- *   _means_sums call per row (survey_means_agg.c) for the same sums.
+ *   _means_sums call per row (survey_means_agg.c) for the same sums (on a
+ *   Citus relation: built-in aggregates building the same array).
  *   Without a cluster column every row is its own PSU: the groups are
  *   stratum x group, few, with the sums of squares the variance needs.
  *
@@ -119,6 +120,42 @@ append_fpc_col(StringInfo sql, const MeansArgs *a, const char *col,
 }
 
 /*
+ * The _means_sums state in built-in aggregates, for Citus, whose workers
+ * cannot type-check a VARIADIC "any" aggregate (citus_relation.c): the
+ * same float8[] layout (survey_means_agg.h), more function calls per row.
+ */
+static void
+append_builtin_sums(StringInfo sql, const MeansArgs *a)
+{
+	bool		rows = a->cluster == NULL;
+	int			i;
+
+	appendStringInfo(sql, "ARRAY[%d, %d, pg_catalog.count(*), "
+					 "pg_catalog.count(*) FILTER (WHERE u), "
+					 "pg_catalog.count(*) FILTER (WHERE u AND w IS NULL), "
+					 "pg_catalog.count(*) FILTER (WHERE u AND f1 IS NULL), "
+					 "pg_catalog.count(*) FILTER (WHERE u AND f2 IS NULL), "
+					 "(pg_catalog.count(f1) > 0)::pg_catalog.int4, "
+					 "COALESCE(pg_catalog.min(f1), 0), COALESCE(pg_catalog.max(f1), 0), "
+					 "(pg_catalog.count(f2) > 0)::pg_catalog.int4, "
+					 "COALESCE(pg_catalog.min(f2), 0), COALESCE(pg_catalog.max(f2), 0)",
+					 rows ? 1 : 0, a->nvars);
+	for (i = 0; i < a->nvars; i++)
+	{
+		appendStringInfo(sql, ", pg_catalog.count(y%d) FILTER (WHERE dv)"
+						 ", COALESCE(pg_catalog.sum(w * y%d) FILTER (WHERE dv), 0)"
+						 ", COALESCE(pg_catalog.sum(w) FILTER (WHERE dv AND y%d IS NOT NULL), 0)",
+						 i, i, i);
+		if (rows)
+			appendStringInfo(sql, ", COALESCE(pg_catalog.sum((w * y%d) * (w * y%d)) FILTER (WHERE dv), 0)"
+							 ", COALESCE(pg_catalog.sum((w * w) * y%d) FILTER (WHERE dv), 0)"
+							 ", COALESCE(pg_catalog.sum(w * w) FILTER (WHERE dv AND y%d IS NOT NULL), 0)",
+							 i, i, i, i);
+	}
+	appendStringInfoString(sql, "]::pg_catalog.float8[]");
+}
+
+/*
  * The scan.  units: one ungrouped aggregate whose state hashes the units
  * (survey_means_units.c); else grouped by stratum [x PSU x SSU] x group.
  */
@@ -150,11 +187,17 @@ means_sql(const MeansArgs *a, bool units)
 						 a->cluster ? "p::pg_catalog.text" : "''::pg_catalog.text",
 						 a->cluster2 ? "q::pg_catalog.text" : "''::pg_catalog.text",
 						 a->by ? "g::pg_catalog.text" : "''::pg_catalog.text");
-		appendStringInfo(&sql, "survey_reg._means_sums(%d, w, f1, f2, u, dv", rows ? 1 : 0);
+		if (a->t.on_citus)
+			append_builtin_sums(&sql, a);
+		else
+			appendStringInfo(&sql, "survey_reg._means_sums(%d, w, f1, f2, u, dv", rows ? 1 : 0);
 	}
-	for (i = 0; i < a->nvars; i++)
-		appendStringInfo(&sql, ", y%d", i);
-	appendStringInfoChar(&sql, ')');
+	if (!a->t.on_citus || units)
+	{
+		for (i = 0; i < a->nvars; i++)
+			appendStringInfo(&sql, ", y%d", i);
+		appendStringInfoChar(&sql, ')');
+	}
 	appendStringInfoString(&sql, " FROM (SELECT *, d AND (");
 	for (i = 0; i < a->nvars; i++)
 		appendStringInfo(&sql, "%sy%d IS NOT NULL", i ? " OR " : "", i);
@@ -593,7 +636,8 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 	 * the grouped scan.  Without clusters the grouped scan's groups are
 	 * strata x groups, few.
 	 */
-	if (!rows && int_key(&a->t, a->strata) && int_key(&a->t, a->cluster)
+	if (!rows && !a->t.on_citus
+		&& int_key(&a->t, a->strata) && int_key(&a->t, a->cluster)
 		&& int_key(&a->t, a->cluster2) && int_key(&a->t, a->by))
 	{
 		run_scan(means_sql(a, true));
