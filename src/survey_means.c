@@ -120,9 +120,20 @@ append_fpc_col(StringInfo sql, const MeansArgs *a, const char *col,
 }
 
 /*
- * The _means_sums state in built-in aggregates, for Citus, whose workers
- * cannot type-check a VARIADIC "any" aggregate (citus_relation.c): the
- * same float8[] layout (survey_means_agg.h), more function calls per row.
+ * Whether the scan sums with built-in aggregates instead of the C ones:
+ * on Citus, whose workers cannot type-check a VARIADIC "any" aggregate
+ * (citus_relation.c), and for more variables than a function call takes
+ * (FUNC_MAX_ARGS: the state, 9 other arguments, the variables)
+ */
+static bool
+builtin_sums(const MeansArgs *a)
+{
+	return a->t.on_citus || a->nvars + 10 > FUNC_MAX_ARGS;
+}
+
+/*
+ * The _means_sums state in built-in aggregates (builtin_sums): the same
+ * float8[] layout (survey_means_agg.h), more function calls per row.
  */
 static void
 append_builtin_sums(StringInfo sql, const MeansArgs *a)
@@ -187,12 +198,12 @@ means_sql(const MeansArgs *a, bool units)
 						 a->cluster ? "p::pg_catalog.text" : "''::pg_catalog.text",
 						 a->cluster2 ? "q::pg_catalog.text" : "''::pg_catalog.text",
 						 a->by ? "g::pg_catalog.text" : "''::pg_catalog.text");
-		if (a->t.on_citus)
+		if (builtin_sums(a))
 			append_builtin_sums(&sql, a);
 		else
 			appendStringInfo(&sql, "survey_reg._means_sums(%d, w, f1, f2, u, dv", rows ? 1 : 0);
 	}
-	if (!a->t.on_citus || units)
+	if (!builtin_sums(a) || units)
 	{
 		for (i = 0; i < a->nvars; i++)
 			appendStringInfo(&sql, ", y%d", i);
@@ -636,7 +647,7 @@ means_scan(const MeansArgs *a, MeansGroups *g)
 	 * the grouped scan.  Without clusters the grouped scan's groups are
 	 * strata x groups, few.
 	 */
-	if (!rows && !a->t.on_citus
+	if (!rows && !builtin_sums(a)
 		&& int_key(&a->t, a->strata) && int_key(&a->t, a->cluster)
 		&& int_key(&a->t, a->cluster2) && int_key(&a->t, a->by))
 	{

@@ -4,7 +4,7 @@
 -- plans, rows stored unit by unit and interleaved; to 1e-12 relative (n
 -- and df exactly).  The R comparison itself: survey_means_vs_r.sql.
 BEGIN;
-SELECT plan(13);
+SELECT plan(14);
 
 -- 6 strata, 240 PSUs, 2,400 SSUs, a 4-level group, NULLs, a domain,
 -- population counts numeric (converted once per value) and float8
@@ -69,6 +69,16 @@ SELECT cmp_ok(pg_temp.maxrel('scan_units', 'scan_units_text', 'twostage_f'), '<'
 SELECT cmp_ok(max(pg_temp.maxrel('scan_units_i', 'scan_units', design)), '<', 1e-12::float8,
 	'every design: rows interleaved equal rows stored by unit to 1e-12')
 FROM designs;
+
+-- more variables than a C aggregate call takes (FUNC_MAX_ARGS): built-in
+-- aggregates, the same estimates
+SELECT is((SELECT count(*) || ' rows, ' || (max(greatest(abs(m.mean - e.mean) / abs(e.mean),
+		abs(m.se - e.se) / e.se, abs(m.total_se - e.total_se) / e.total_se)) < 1e-12)
+	FROM survey_reg.survey_means('scan_units', ARRAY['y1'] || array_fill('y2'::text, ARRAY[94]),
+		weight => 'w', strata => 'stratum', cluster => 'psu', by => 'g', domain => 'dom') m
+	JOIN pg_temp.est('scan_units', 'onestage') e USING (group_value, variable)
+	WHERE m.n = e.n AND m.df = e.df), '380 rows, true',
+	'95 variables (built-in aggregates): each equals the 2-variable scan to 1e-12');
 
 -- serial results, then the same under a parallel plan and with a tiny
 -- memory budget (the units'' hash overflows: the grouped scan runs)
