@@ -170,6 +170,7 @@ typedef struct DmStream
 			  **stage2;
 	bool	   *left_out;		/* lonely = average */
 	double	   *units;
+	int			lonely_strata;	/* strata with one PSU (for the NOTICE) */
 } DmStream;
 
 static void
@@ -357,6 +358,8 @@ dm_end_stratum(DmStream *st)
 									   st->stage1[h], &fail);
 		if (fail)
 			design_lonely_error(st->s, NULL);
+		if (st->n_h < 2)
+			st->lonely_strata++;
 		/* the second stage, times the first stage's sampling fraction */
 		for (i = 0; i < st->nb; i++)
 			st->stage2[h][i] = dd_mul_d(st->stage2_h[i], frac);
@@ -497,7 +500,9 @@ design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
 
 		for (i = 0; i < st.nb; i++)
 		{
-			dd			v = st.left_out[h] ? dd_from(0.0) : dd_mul_d(st.stage1[h][i], avg);
+			/* every stratum left out: R's 0 * nstrat / 0, NaN */
+			dd			v = st.left_out[h] ? dd_from(isnan(avg) ? NAN : 0.0)
+				: dd_mul_d(st.stage1[h][i], avg);
 
 			v = dd_add(v, st.stage2[h][i]);
 			if (st.stage2_nan)
@@ -509,5 +514,7 @@ design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
 		strata[h].sum = zeros;
 		strata[h].cross = c;
 	}
+	/* the strata are pre-scaled pairs, which have no lonely one: counted here */
+	robust_lonely_notice(st.lonely_strata, o->lonely, isnan(avg));
 	return robust_result_strata(m, fit, strata, st.nstrata, o->lonely, NULL);
 }

@@ -1330,6 +1330,31 @@ robust_result(const MomentsState *m, const RobustFit *fit, bytea *meat,
 }
 
 /*
+ * The NOTICE for lonely_strata strata with one PSU (none without any);
+ * none_left: lonely = average found no stratum to average over.  Also
+ * design_meat.c's, whose strata reach robust_result_strata pre-scaled.
+ */
+void
+robust_lonely_notice(int lonely_strata, RobustLonely lonely, bool none_left)
+{
+	if (lonely_strata <= 0)
+		return;
+	if (none_left)
+		ereport(NOTICE,
+				(errmsg("every stratum has one PSU: lonely_psu => 'average' has no stratum to average over, so the standard errors are NULL"),
+				 errdetail("'average' gives a lonely stratum the average variance of the strata with two or more PSUs; there are none."),
+				 errhint("Pass lonely_psu => 'adjust', 'certainty' or 'remove', or name a cluster column that gives the strata two or more PSUs.")));
+	else
+		ereport(NOTICE,
+				(errmsg("%d %s with one PSU, handled as lonely_psu => '%s'",
+						lonely_strata,
+						lonely_strata == 1 ? "stratum" : "strata",
+						lonely == ROBUST_LONELY_REMOVE ? "remove"
+						: lonely == ROBUST_LONELY_CERTAINTY ? "certainty"
+						: lonely == ROBUST_LONELY_ADJUST ? "adjust" : "average")));
+}
+
+/*
  * The variances from the strata's sums (robust_result; design_meat.c gives
  * strata it has scaled itself, with v NULL)
  */
@@ -1369,20 +1394,9 @@ robust_result_strata(const MomentsState *m, const RobustFit *fit,
 		ereport(NOTICE,
 				(errmsg("one cluster: the cluster-robust standard errors, t, p and confidence intervals are NULL"),
 				 errdetail("CR1 needs at least two clusters; with G = 1 its factor G / (G - 1) and its G - 1 degrees of freedom are undefined.")));
-	else if (fit->se == ROBUST_DESIGN && res->lonely_strata > 0
-			 && lonely == ROBUST_LONELY_AVERAGE && res->degf == 0)
-		ereport(NOTICE,
-				(errmsg("every stratum has one PSU: lonely_psu => 'average' has no stratum to average over, so the standard errors are NULL"),
-				 errdetail("'average' gives a lonely stratum the average variance of the strata with two or more PSUs; there are none."),
-				 errhint("Pass lonely_psu => 'adjust', 'certainty' or 'remove', or name a cluster column that gives the strata two or more PSUs.")));
-	else if (fit->se == ROBUST_DESIGN && res->lonely_strata > 0)
-		ereport(NOTICE,
-				(errmsg("%d %s with one PSU, handled as lonely_psu => '%s'",
-						res->lonely_strata,
-						res->lonely_strata == 1 ? "stratum" : "strata",
-						lonely == ROBUST_LONELY_REMOVE ? "remove"
-						: lonely == ROBUST_LONELY_CERTAINTY ? "certainty"
-						: lonely == ROBUST_LONELY_ADJUST ? "adjust" : "average")));
+	else if (fit->se == ROBUST_DESIGN)
+		robust_lonely_notice(res->lonely_strata, lonely,
+							 lonely == ROBUST_LONELY_AVERAGE && res->degf == 0);
 	for (j = 0; j < fit->nmodels; j++)
 	{
 		const RobustModelResult *rm = &res->models[j];

@@ -109,6 +109,10 @@ extern RobustResult *robust_result(const MomentsState *m,
 								   const RobustFit *fit, bytea *meat,
 								   RobustLonely lonely);
 
+/* the NOTICE for strata with one PSU (none_left: average had none to use) */
+extern void robust_lonely_notice(int lonely_strata, RobustLonely lonely,
+								 bool none_left);
+
 /* the same from strata's sums (view: the meat's, for the lonely error) */
 extern RobustResult *robust_result_strata(const MomentsState *m,
 										  const RobustFit *fit,

@@ -2036,6 +2036,42 @@ BEGIN
 END
 $gen$;
 
+-- issue 16: survey_means' scan: one transition per row for a unit's counts and sums
+-- (src/survey_means_agg.c, issue 16); internal, the state a plain float8[]
+CREATE FUNCTION survey_reg._means_sums_transfn(float8[], int4, float8,
+	float8, float8, bool, bool, VARIADIC "any")
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'means_sums_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg._means_sums_combinefn(float8[], float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'means_sums_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE survey_reg._means_sums(mode int4, w float8, f1 float8,
+	f2 float8, used bool, in_domain bool, VARIADIC "any") (
+	SFUNC = survey_reg._means_sums_transfn,
+	STYPE = float8[],
+	COMBINEFUNC = survey_reg._means_sums_combinefn,
+	PARALLEL = SAFE
+);
+
+-- survey_means' scan of a clustered design with integer keys: one
+-- ungrouped aggregate hashing the units (src/survey_means_units.c, issue
+-- 16); internal, the state a flat bytea; fpc and fpc2 float8 or numeric
+CREATE FUNCTION survey_reg._means_units_transfn(bytea, int8, int8, int8,
+	int8, float8, "any", "any", bool, bool, VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'means_units_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg._means_units_combinefn(bytea, bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'means_units_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE survey_reg._means_units(stratum int8, psu int8, ssu int8,
+	grp int8, w float8, f1 "any", f2 "any", used bool, in_domain bool,
+	VARIADIC "any") (
+	SFUNC = survey_reg._means_units_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg._means_units_combinefn,
+	PARALLEL = SAFE
+);
+
 -- issue 12, item 6: privileges for every role (src/sql/90_privileges.sql;
 -- stays the last section: ALL FUNCTIONS must see every function)
 GRANT USAGE ON SCHEMA survey_reg TO PUBLIC;
