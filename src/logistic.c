@@ -648,6 +648,7 @@ typedef struct LogitRun
 {
 	ModelTerms *mt;
 	RobustOptions opt;
+	DesignArgs	design;			/* fpc, cluster2, fpc2, domain */
 	bool		intercept;
 	int			ncols;
 	int			nmodels;
@@ -862,11 +863,17 @@ append_row_args(StringInfo sql, const LogitRun *r)
 {
 	int			i;
 
+	/* outside the domain a row has no weight: not used, its PSU kept */
+	if (r->design.domain)
+		appendStringInfo(sql, "CASE WHEN COALESCE((%s)::pg_catalog.bool, false) THEN ",
+						 quote_identifier(r->design.domain));
 	if (r->opt.weight_col)
 		appendStringInfo(sql, "(%s)::pg_catalog.float8",
 						 quote_identifier(r->opt.weight_col));
 	else
 		appendStringInfoString(sql, "1::pg_catalog.float8");
+	if (r->design.domain)
+		appendStringInfoString(sql, " END");
 	for (i = 0; i < r->mt->ncolumns; i++)
 		appendStringInfo(sql, ", %s", r->mt->exprs[i]);
 }
@@ -1004,6 +1011,32 @@ logit_iterate(LogitRun *r, const char *rel, Snapshot snapshot,
 					(errmsg("model %d: fitted probabilities numerically 0 or 1 occurred in %.0f rows",
 							j + 1, m->nsep)));
 	}
+}
+
+/* vcov = factor H^-1 meat H^-1 (zero rows and columns for aliased) */
+static void
+logit_sandwich(LogitModel *m, const double *meat, double factor)
+{
+	int			q = m->q,
+				a,
+				b,
+				c;
+	double	   *tmp = palloc0(sizeof(double) * q * q);
+
+	for (a = 0; a < q; a++)
+		for (b = 0; b < q; b++)
+			for (c = 0; c < q; c++)
+				tmp[a * q + b] += m->hinv[a * q + c] * meat[c * q + b];
+	for (a = 0; a < q; a++)
+		for (b = 0; b < q; b++)
+		{
+			double		v = 0.0;
+
+			for (c = 0; c < q; c++)
+				v += tmp[a * q + c] * m->hinv[c * q + b];
+			m->vcov[a * q + b] = factor * v;
+		}
+	pfree(tmp);
 }
 
 /* the robust, cluster or design variance: one more scan */
@@ -1183,12 +1216,7 @@ logit_robust(LogitRun *r, const char *rel, Snapshot snapshot,
 	for (j = 0; j < r->nmodels; j++)
 	{
 		LogitModel *m = &r->models[j];
-		int			q = m->q,
-					a,
-					b,
-					c;
 		double		factor = 1.0;
-		double	   *tmp = palloc0(sizeof(double) * q * q);
 
 		if (o->se == ROBUST_CLUSTER)
 			factor = units / (units - 1.0);
@@ -1199,19 +1227,76 @@ logit_robust(LogitRun *r, const char *rel, Snapshot snapshot,
 
 			factor = n / (n - m->rank);
 		}
-		for (a = 0; a < q; a++)
-			for (b = 0; b < q; b++)
-				for (c = 0; c < q; c++)
-					tmp[a * q + b] += m->hinv[a * q + c] * meat[j][c * q + b];
-		for (a = 0; a < q; a++)
-			for (b = 0; b < q; b++)
-			{
-				double		v = 0.0;
+		logit_sandwich(m, meat[j], factor);
+	}
+}
 
-				for (c = 0; c < q; c++)
-					v += tmp[a * q + c] * m->hinv[c * q + b];
-				m->vcov[a * q + b] = factor * v;
-			}
+/*
+ * The design variance with fpc, cluster2, fpc2 or domain: the scores
+ * summed per stratum x PSU x SSU by design_meat.c's scan, which gives each
+ * stratum's multistage contribution (svyrecvar's) in packed blocks.
+ */
+static void
+logit_design(LogitRun *r, const TableRef *t, Snapshot snapshot)
+{
+	StringInfoData score;
+	DesignLayout lay;
+	RobustStratum *strata;
+	int			nstrata,
+				h,
+				j;
+	double		units = 0.0,
+				nonempty = 0.0;
+
+	initStringInfo(&score);
+	appendStringInfoString(&score, "survey_reg.logistic_score($1, ");
+	append_row_args(&score, r);
+	appendStringInfoChar(&score, ')');
+	lay.nmodels = r->nmodels;
+	lay.q = lay.nb = 0;
+	lay.p = palloc(sizeof(int) * r->nmodels);
+	lay.offset = palloc(sizeof(int) * r->nmodels);
+	lay.block_offset = palloc(sizeof(int) * r->nmodels);
+	for (j = 0; j < r->nmodels; j++)
+	{
+		lay.p[j] = r->models[j].q;
+		lay.offset[j] = lay.q;
+		lay.block_offset[j] = lay.nb;
+		lay.q += lay.p[j];
+		lay.nb += tri(lay.p[j]);
+	}
+	strata = design_meat_strata(design_scores_sql(t, score.data, &r->opt, &r->design),
+								&r->opt, &r->design, &lay, fit_array(r, 0),
+								snapshot, &nstrata);
+	for (h = 0; h < nstrata; h++)
+	{
+		units += strata[h].n_nonnull;
+		nonempty += strata[h].n_nonnull > 0.0 ? 1.0 : 0.0;
+	}
+	r->design_df = units - nonempty;
+	for (j = 0; j < r->nmodels; j++)
+	{
+		int			q = lay.p[j],
+					a,
+					b;
+		double	   *meat = palloc0(sizeof(double) * q * q);
+
+		/* a stratum's C is twice its cross-products (see design_meat.c) */
+		for (h = 0; h < nstrata; h++)
+		{
+			int			k = lay.block_offset[j];
+
+			for (a = 0; a < q; a++)
+				for (b = a; b < q; b++, k++)
+				{
+					double		v = 2.0 * dd_to_double(strata[h].cross[k]);
+
+					meat[a * q + b] += v;
+					if (b != a)
+						meat[b * q + a] += v;
+				}
+		}
+		logit_sandwich(&r->models[j], meat, 1.0);
 	}
 }
 
@@ -1219,7 +1304,8 @@ logit_robust(LogitRun *r, const char *rel, Snapshot snapshot,
 enum
 {
 	LA_SOURCE = 0, LA_DEPENDENT, LA_BLOCKS, LA_WEIGHT, LA_INTERCEPT, LA_SE,
-	LA_CLUSTER, LA_STRATA, LA_WEIGHT_TYPE, LA_LONELY_PSU
+	LA_CLUSTER, LA_STRATA, LA_WEIGHT_TYPE, LA_LONELY_PSU, LA_FPC, LA_CLUSTER2,
+	LA_FPC2, LA_DOMAIN
 };
 
 /* parse, scan for the terms, iterate, and the variance; NULL: no rows */
@@ -1251,6 +1337,12 @@ logit_run(FunctionCallInfo fcinfo)
 				   optional_text_arg(fcinfo, LA_CLUSTER),
 				   optional_text_arg(fcinfo, LA_STRATA),
 				   optional_text_arg(fcinfo, LA_LONELY_PSU), weight);
+	r->design.fpc = optional_text_arg(fcinfo, LA_FPC);
+	r->design.cluster2 = optional_text_arg(fcinfo, LA_CLUSTER2);
+	r->design.fpc2 = optional_text_arg(fcinfo, LA_FPC2);
+	r->design.domain = optional_text_arg(fcinfo, LA_DOMAIN);
+	if (design_args_used(&r->design))
+		design_args_check(source, &r->opt, &r->design);
 	if (r->opt.robust)
 		robust_check_columns(source, &r->opt);
 
@@ -1287,7 +1379,9 @@ logit_run(FunctionCallInfo fcinfo)
 	for (j = 0; j < r->nmodels; j++)
 		memcpy(r->models[j].vcov, r->models[j].hinv,
 			   sizeof(double) * r->models[j].q * r->models[j].q);
-	if (r->opt.robust)
+	if (r->opt.robust && design_args_used(&r->design))
+		logit_design(r, &t, snapshot);
+	else if (r->opt.robust)
 		logit_robust(r, t.sql_name, snapshot, cxt);
 	SPI_finish();
 	UnregisterSnapshot(snapshot);

@@ -134,6 +134,27 @@ extern void design_args_check(text *source, const RobustOptions *o,
 							  const DesignArgs *d);
 extern char *design_meat_sql(text *source, char **columns, int ncolumns,
 							 const RobustOptions *o, const DesignArgs *d);
+/* the same scan for any score vector (score: SQL of a row's, fit is $1) */
+extern char *design_scores_sql(const TableRef *t, const char *score,
+							   const RobustOptions *o, const DesignArgs *d);
+
+/* where each model's score and packed cross-products lie in the vectors */
+typedef struct DesignLayout
+{
+	int			nmodels;
+	int			q;				/* score length: sum of p */
+	int			nb;				/* sum of p (p + 1) / 2 */
+	int		   *p;				/* [nmodels] parameters */
+	int		   *offset;			/* [nmodels] first score element */
+	int		   *block_offset;	/* [nmodels] first packed cross-product */
+} DesignLayout;
+
+/* the scan's strata, scaled: see design_meat.c */
+extern RobustStratum *design_meat_strata(const char *sql, const RobustOptions *o,
+										 const DesignArgs *d,
+										 const DesignLayout *lay, ArrayType *fit,
+										 struct SnapshotData *snapshot,
+										 int *nstrata);
 extern RobustResult *design_meat_result(const char *sql, const RobustOptions *o,
 										const DesignArgs *d,
 										const MomentsState *m,

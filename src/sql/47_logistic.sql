@@ -39,12 +39,16 @@ CREATE AGGREGATE survey_reg.logistic_meat(fit float8[], u float8[]) (
 );
 
 -- Table-name forms (not STRICT: a NULL option means its default; a NULL
--- source, dependent, blocks or intercept gives no rows).
+-- source, dependent, blocks or intercept gives no rows).  fpc, cluster2,
+-- fpc2 and domain: the design arguments of API.md section 9, as
+-- coefficients' (svyglm(family = quasibinomial()) on subset(des, domain)).
 CREATE FUNCTION survey_reg.logistic_coefficients(source text, dependent text,
 	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
 	se text DEFAULT 'classical', cluster text DEFAULT NULL,
 	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
-	lonely_psu text DEFAULT 'fail')
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
 RETURNS TABLE(model int, term text, b float8, se float8, z float8, p float8,
 	odds_ratio float8, or_ci_lower float8, or_ci_upper float8)
 AS 'MODULE_PATHNAME', 'logistic_coefficients_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
@@ -53,7 +57,9 @@ CREATE FUNCTION survey_reg.logistic_summary(source text, dependent text,
 	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
 	se text DEFAULT 'classical', cluster text DEFAULT NULL,
 	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
-	lonely_psu text DEFAULT 'fail')
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
 RETURNS TABLE(model int, n float8, predictors int, deviance float8,
 	null_deviance float8, chi_square float8, df int, p float8,
 	chi_square_change float8, df_change int, p_change float8,
@@ -72,7 +78,7 @@ COMMENT ON FUNCTION survey_reg.logistic_meat_transfn(float8[], float8[], float8[
 	'transition function of aggregate logistic_meat: one more unit''s score';
 COMMENT ON AGGREGATE survey_reg.logistic_meat(float8[], float8[]) IS
 	'units, sum of scores and of their outer products per model (a NULL score: a unit without a complete row), for the logistic robust, cluster and design variances';
-COMMENT ON FUNCTION survey_reg.logistic_coefficients(text, text, text[], text, bool, text, text, text, text, text) IS
-	'hierarchical logistic regression coefficients of a table or view (ML as glm binomial; blocks of terms as coefficients): b, SE, Wald z and p, odds ratio with 95% CI; se = classical, hc0-hc3, cluster (vcovCL HC0) or design (svyglm)';
-COMMENT ON FUNCTION survey_reg.logistic_summary(text, text, text[], text, bool, text, text, text, text, text) IS
-	'hierarchical logistic regression model summaries: n, -2LL (deviance), null deviance, model and block chi-square, Cox-Snell and Nagelkerke R2, AIC, iterations, converged';
+COMMENT ON FUNCTION survey_reg.logistic_coefficients(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text) IS
+	'hierarchical logistic regression coefficients of a table or view (ML as glm binomial; blocks of terms as coefficients): b, SE, Wald z and p, odds ratio with 95% CI; se = classical, hc0-hc3, cluster (vcovCL HC0) or design (svyglm quasibinomial; with fpc, cluster2, fpc2 and domain as coefficients)';
+COMMENT ON FUNCTION survey_reg.logistic_summary(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text) IS
+	'hierarchical logistic regression model summaries: n, -2LL (deviance), null deviance, model and block chi-square, Cox-Snell and Nagelkerke R2, AIC, iterations, converged; the design arguments as logistic_coefficients';
