@@ -1806,6 +1806,27 @@ $$;
 COMMENT ON FUNCTION survey_reg.logistic_table_long(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text, text[], text[], int, text, bool, float8[], jsonb, jsonb, text, text) IS
 	'logistic_table in long form for BI tools: one row per cell with its row and column position and labels, numeric value (float8, as printed), stars and text';
 
+-- issue 17, item 3: logistic_step_array, the array form of the logistic
+-- iteration that Citus can split (src/sql/47_logistic.sql)
+-- The same with the row's dependent and columns as one float8[]: Citus
+-- cannot split a VARIADIC "any" aggregate (src/citus_relation.c), so the
+-- table-name forms scan a Citus relation with this one.
+CREATE FUNCTION survey_reg.logistic_step_array_transfn(float8[], fit float8[],
+	weight float8, vals float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'logistic_step_array_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE survey_reg.logistic_step_array(fit float8[], weight float8, vals float8[]) (
+	SFUNC = survey_reg.logistic_step_array_transfn,
+	STYPE = float8[],
+	COMBINEFUNC = survey_reg.logistic_combinefn,
+	PARALLEL = SAFE
+);
+
+COMMENT ON FUNCTION survey_reg.logistic_step_array_transfn(float8[], float8[], float8, float8[]) IS
+	'transition function of aggregate logistic_step_array: one row''s deviance, gradient and information added for every model';
+COMMENT ON AGGREGATE survey_reg.logistic_step_array(float8[], float8, float8[]) IS
+	'logistic_step with the row''s 0/1 dependent and columns as one float8[] (the form Citus can split into partial states)';
+
 -- issue 14, deliverable 2: list arguments written as one string
 -- (src/sql/87_list_hints.sql, the same text)
 -- A list argument written as one string (issue 14, deliverable 2).

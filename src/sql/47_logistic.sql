@@ -23,6 +23,20 @@ CREATE AGGREGATE survey_reg.logistic_step(fit float8[], weight float8, VARIADIC 
 	PARALLEL = SAFE
 );
 
+-- The same with the row's dependent and columns as one float8[]: Citus
+-- cannot split a VARIADIC "any" aggregate (src/citus_relation.c), so the
+-- table-name forms scan a Citus relation with this one.
+CREATE FUNCTION survey_reg.logistic_step_array_transfn(float8[], fit float8[],
+	weight float8, vals float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'logistic_step_array_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE survey_reg.logistic_step_array(fit float8[], weight float8, vals float8[]) (
+	SFUNC = survey_reg.logistic_step_array_transfn,
+	STYPE = float8[],
+	COMBINEFUNC = survey_reg.logistic_combinefn,
+	PARALLEL = SAFE
+);
+
 -- not STRICT: an incomplete row has a NULL score
 CREATE FUNCTION survey_reg.logistic_score(fit float8[], weight float8, VARIADIC "any")
 RETURNS float8[]
@@ -72,6 +86,10 @@ COMMENT ON FUNCTION survey_reg.logistic_combinefn(float8[], float8[]) IS
 	'combine function of aggregates logistic_step and logistic_meat: two partial sums added';
 COMMENT ON AGGREGATE survey_reg.logistic_step(float8[], float8, "any") IS
 	'one Newton (IRLS) iteration of a logistic fit: per model the deviance, X''W(y - mu) and X''W mu(1 - mu) X at the fit''s coefficients (fit as logistic_coefficients builds it; weight, 0/1 dependent, columns as float8)';
+COMMENT ON FUNCTION survey_reg.logistic_step_array_transfn(float8[], float8[], float8, float8[]) IS
+	'transition function of aggregate logistic_step_array: one row''s deviance, gradient and information added for every model';
+COMMENT ON AGGREGATE survey_reg.logistic_step_array(float8[], float8, float8[]) IS
+	'logistic_step with the row''s 0/1 dependent and columns as one float8[] (the form Citus can split into partial states)';
 COMMENT ON FUNCTION survey_reg.logistic_score(float8[], float8, "any") IS
 	'a row''s logistic score vector w (y - mu) x of every model of a fit (hc2/hc3: leverage-scaled); NULL for an incomplete row';
 COMMENT ON FUNCTION survey_reg.logistic_meat_transfn(float8[], float8[], float8[]) IS
