@@ -1,5 +1,5 @@
 -- Every table-name analysis of distributed tables equals the same analysis
--- of a local copy (to 1e-12 relative; describe to 1e-14), with
+-- of a local copy (to 1e-12 relative; describe to 1e-14, logistic 1e-11), with
 -- citus.coordinator_aggregation_strategy = 'disabled': an aggregate that
 -- Citus cannot split into worker_partial_agg / coord_combine_agg is an
 -- error instead of a pull of the rows to the coordinator.  Run by
@@ -191,9 +191,11 @@ SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.coefficients('%1$s', 'y',
 SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.model_summary('%1$s', 'y', ARRAY['x1', 'x2, x3'], weight => 'w', se => 'hc3')$q$,
 	'model_summary se hc3, frequency weights');
 -- logistic regression: the iterations with logistic_step_array, the
--- robust, cluster and design variances from the scores
+-- robust, cluster and design variances from the scores.  To 1e-11: b,
+-- SE and z agree to ~1e-14, but p of z near 14 (p ~ 1e-46) moves by
+-- z^2 times z's relative difference (~2e-12 seen)
 SELECT pg_temp.same(format($q$SELECT * FROM survey_reg.%s('%%1$s', 'yb', ARRAY['x2', 'x3, i1'], se => %L%s)$q$,
-		f.fn, s.se, s.extra), f.fn || ' se ' || s.se)
+		f.fn, s.se, s.extra), f.fn || ' se ' || s.se, 1e-11)
 FROM (VALUES (1, 'classical', ''), (2, 'hc1', ''), (3, 'hc3', ''),
 		(4, 'cluster', $$, cluster => 'office'$$),
 		(5, 'design', $$, cluster => 'office', strata => 'region'$$)) s(o, se, extra),
@@ -201,7 +203,7 @@ FROM (VALUES (1, 'classical', ''), (2, 'hc1', ''), (3, 'hc3', ''),
 WHERE f.fn = 'logistic_coefficients' OR s.o = 1
 ORDER BY s.o, f.o;
 SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.logistic_coefficients('%1$s', 'yb', ARRAY['x2', 'x3, i1'], weight => 'w', weight_type => 'probability', cluster => 'office', strata => 'region', fpc => 'offices_in_region', domain => 'dom')$q$,
-	'logistic_coefficients design with fpc and a domain');
+	'logistic_coefficients design with fpc and a domain', 1e-11);
 SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.logistic_table('%1$s', 'yb', ARRAY['x2', 'x3, i1'], weight => 'w')$q$,
 	'logistic_table, frequency weights');
 SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.frequencies('%1$s', 'i1')$q$,
