@@ -143,6 +143,18 @@ design_meat_sql(text *source, char **columns, int ncolumns,
 	return design_scores_sql(&t, score.data, o, d);
 }
 
+char *
+design_meat_sql_exprs(text *source, char **vars, int nvars,
+					  const RobustOptions *o, const DesignArgs *d)
+{
+	TableRef	t = resolve_relation(source);
+	StringInfoData score;
+
+	initStringInfo(&score);
+	append_score_call(&score, &t, vars, nvars, o->weight_col);
+	return design_scores_sql(&t, score.data, o, d);
+}
+
 /* sums of score vectors over units: S [q], X [nblock] per model's block */
 typedef struct VecSums
 {
