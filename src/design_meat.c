@@ -16,7 +16,9 @@
  * outside the domain) need no design columns.  Each stratum's scaled
  * contribution goes to robust_variance as a stratum of its own, so the
  * sandwich, the design df (PSUs with a complete row - strata) and the Wald
- * tests are robust.c's.
+ * tests are robust.c's.  The stream takes any score vector laid out per
+ * model (DesignLayout): the OLS scores of scores() and, through
+ * design_meat_strata, the logistic ones of logistic_score (logistic.c).
  */
 #include "survey_reg.h"
 #include "robust.h"
