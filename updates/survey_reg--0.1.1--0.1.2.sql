@@ -1647,9 +1647,10 @@ $$;
 -- and logistic_summary (so the same fit, SEs and design options).
 CREATE FUNCTION survey_reg._logistic_rows(src text, dependent text,
 	blocks text[], weight text, intercept bool, se text, cluster text,
-	strata text, weight_type text, lonely_psu text, fpc text, cluster2 text,
-	fpc2 text, domain text, block_labels text[], model_labels text[],
-	title text, style jsonb)
+	strata text, weight_type text, lonely_psu text, block_labels text[],
+	model_labels text[], title text, style jsonb, fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
@@ -1770,10 +1771,9 @@ AS $$
 	-- with a fixed one)
 	SELECT * FROM survey_reg._lay_out(survey_reg._logistic_rows(
 		survey_reg._relation_name(source::pg_catalog.regclass), dependent, blocks, weight, intercept, se, cluster, strata,
-		weight_type, lonely_psu, fpc, cluster2, fpc2, domain, block_labels,
-		model_labels, title,
+		weight_type, lonely_psu, block_labels, model_labels, title,
 		survey_reg._style(digits, decimal_mark, leading_zero, star_levels,
-			labels, captions, language)))
+			labels, captions, language), fpc, cluster2, fpc2, domain))
 $$;
 COMMENT ON FUNCTION survey_reg.logistic_table(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text, text[], text[], int, text, bool, float8[], jsonb, jsonb, text, text) IS
 	'hierarchical logistic regression of a table or view as a publication table (SPSS style): per model B with stars, SE and odds ratio [95% CI]; then N, -2LL, chi-square change (df, p), Cox-Snell and Nagelkerke R²';
