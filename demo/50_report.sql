@@ -30,8 +30,13 @@ SELECT respondent_id, office_id, weight, individualisering,
 FROM sample_survey
 WHERE follows_up_clients;
 
+-- a binary outcome for the report's logistic regression: agrees (3 or 4)
+-- that activity requirements are effective
+CREATE OR REPLACE VIEW survey_analysis_enig AS
+SELECT *, effektiv >= 3 AS enig FROM survey_analysis;
+
 -- the article's labels, scales and value labels (Norwegian)
-\set labels '{"individualisering": "Individualisering av aktivitetskrav", "styring": "Mål- og tiltaksstyring", "arbeidsbelastning": "Arbeidsbelastning", "ratio": "Bruker-veileder-ratio", "kontorstorrelse": "Kontorstørrelse", "tiltakskunnskap": "Tiltakskunnskap", "effektiv": "Aktivitetskrav effektivt?", "alder": "Alder", "tilsettingsforhold": "Tilsettingsforhold", "kjonn": "Kjønn", "tilsettingsforhold=0": "kommunalt tilsatte", "kjonn=0": "kvinner"}'
+\set labels '{"enig": "Enig: aktivitetskrav effektivt", "individualisering": "Individualisering av aktivitetskrav", "styring": "Mål- og tiltaksstyring", "arbeidsbelastning": "Arbeidsbelastning", "ratio": "Bruker-veileder-ratio", "kontorstorrelse": "Kontorstørrelse", "tiltakskunnskap": "Tiltakskunnskap", "effektiv": "Aktivitetskrav effektivt?", "alder": "Alder", "tilsettingsforhold": "Tilsettingsforhold", "kjonn": "Kjønn", "tilsettingsforhold=0": "kommunalt tilsatte", "kjonn=0": "kvinner"}'
 \set scales '{"individualisering": "0-4 (0=lav grad av individualisering)", "styring": "0-4 (0=lav grad av mål- og tiltaksstyring)", "arbeidsbelastning": "0-3 (0=lav grad av arbeidsbelastning)", "ratio": "0-6 (0=under 25 ... 6=over 150)", "kontorstorrelse": "0-3 (0=inntil 25 ansatte ... 3=over 100)", "tiltakskunnskap": "0-4 (0=lav grad av kunnskap)", "effektiv": "0-4 (0=lav grad av enighet)", "alder": "20-70 år", "tilsettingsforhold": "0-1 (0=kommunalt tilsatte)", "kjonn": "0-1 (0=kvinner)"}'
 \set agree '{"0": "Svært uenig", "1": "Uenig", "2": "Verken enig eller uenig", "3": "Enig", "4": "Svært enig"}'
 
@@ -79,10 +84,14 @@ SELECT line FROM survey_reg.correlation_table('survey_analysis',
 	title => 'Vedleggstabell 1. Korrelasjoner mellom variabler som inngår i analysene (N={n}). SYNTETISKE DATA');
 
 -- the whole analysis as one document: HTML (inline SVG figure, no external
--- assets) and Markdown
+-- assets) and Markdown, with the design-based estimates (office clusters in
+-- office-size strata, sampling weights) and a logistic regression of
+-- agreeing that activity requirements are effective
 \set report_args 'ARRAY[''styring'', ''arbeidsbelastning, ratio, kontorstorrelse, tilsettingsforhold'', ''effektiv, tiltakskunnskap, kjonn, alder'']'
+\set survey_means '{"variables": ["individualisering", "styring", "arbeidsbelastning", "enig"], "weight": "weight", "strata": "kontorstorrelse", "cluster": "office_id", "by": "tilsettingsforhold"}'
+\set logistic '{"dependent": "enig", "blocks": ["styring, arbeidsbelastning", "ratio, tilsettingsforhold, tiltakskunnskap, kjonn, alder"], "se": "cluster", "cluster": "office_id", "block_labels": ["Styringsnivå", "Organisasjons- og individnivå"]}'
 \o demo/out/survey_report.html
-SELECT survey_reg.report('survey_analysis', 'individualisering', :report_args,
+SELECT survey_reg.report('survey_analysis_enig', 'individualisering', :report_args,
 	variables => ARRAY['individualisering', 'styring', 'arbeidsbelastning', 'ratio',
 		'kontorstorrelse', 'tiltakskunnskap', 'effektiv', 'alder', 'tilsettingsforhold', 'kjonn'],
 	dummies => ARRAY['tilsettingsforhold=0', 'kjonn=0'], scales => :'scales',
@@ -92,9 +101,10 @@ SELECT survey_reg.report('survey_analysis', 'individualisering', :report_args,
 	block_labels => ARRAY['Styringsnivå', 'Organisasjonsnivå', 'Individnivå'],
 	language => 'nb', decimal_mark => ',', leading_zero => false,
 	title => 'Individualisering av aktivitetskrav: analyse av et SYNTETISK utvalg',
-	note => 'SYNTETISKE DATA (SYNTHETIC): ingen rad er en virkelig person; utvalget er laget etter de publiserte tallene i Terum & Sadeghi (Nav-undersøkelsen 2018).');
+	note => 'SYNTETISKE DATA (SYNTHETIC): ingen rad er en virkelig person; utvalget er laget etter de publiserte tallene i Terum & Sadeghi (Nav-undersøkelsen 2018).',
+	survey_means => :'survey_means', logistic => :'logistic');
 \o demo/out/survey_report.md
-SELECT survey_reg.report('survey_analysis', 'individualisering', :report_args,
+SELECT survey_reg.report('survey_analysis_enig', 'individualisering', :report_args,
 	variables => ARRAY['individualisering', 'styring', 'arbeidsbelastning', 'ratio',
 		'kontorstorrelse', 'tiltakskunnskap', 'effektiv', 'alder', 'tilsettingsforhold', 'kjonn'],
 	dummies => ARRAY['tilsettingsforhold=0', 'kjonn=0'],
@@ -105,7 +115,7 @@ SELECT survey_reg.report('survey_analysis', 'individualisering', :report_args,
 	language => 'nb', decimal_mark => ',', leading_zero => false,
 	title => 'Individualisering av aktivitetskrav: analyse av et SYNTETISK utvalg',
 	note => 'SYNTETISKE DATA (SYNTHETIC): ingen rad er en virkelig person.',
-	format => 'markdown');
+	survey_means => :'survey_means', logistic => :'logistic', format => 'markdown');
 \o
 \echo
 \echo 'The whole analysis as one self-contained HTML document (inline SVG, no external assets):'

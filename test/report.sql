@@ -3,13 +3,15 @@
 -- of the analyses they format, frequencies agree with plain SQL counts
 -- (weighted too), the HTML report is self-contained and escapes what it
 -- is given, and nothing depends on the caller's search_path or runs with
--- more privileges than the caller has.  (Layout in both decimal styles:
--- sql/report_tables.sql; the rendered HTML: tools/report-tests.sh.)
+-- more privileges than the caller has; its optional sections of
+-- design-based estimates and logistic regression are the tables
+-- survey_means_table and logistic_table print.  (Layout in both decimal
+-- styles: sql/report_tables.sql; the rendered HTML: tools/report-tests.sh.)
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS survey_reg;
 SET LOCAL client_min_messages = warning;
-SELECT plan(27);
+SELECT plan(42);
 
 \set survey_table survey
 \ir include/sample_survey_table.sql
@@ -205,6 +207,141 @@ SELECT throws_ok($$SELECT * FROM survey_reg.frequency_table('nope', 'x')$$, '42P
 	'unknown relation');
 SELECT throws_ok($$SELECT * FROM survey_reg.frequencies('clients', 'x; DROP TABLE survey')$$, '42703',
 	'column "x; DROP TABLE survey" of relation "clients" does not exist', 'a column name is a name, never SQL');
+
+-- 28-42: the optional sections survey_means => and logistic => are the
+-- formatted tables survey_means_table and logistic_table (whose numbers
+-- test/survey_means_vs_r.sql, sql/survey_means.sql and
+-- test/logistic_table.sql check against R) with the same options and
+-- style, in HTML and Markdown, English and Norwegian.  A section's rows
+-- are compared as text: the stub and the cells of each row, " | "
+-- between them (trailing empty cells left out).
+CREATE VIEW clients_enig AS SELECT *, effektiv >= 3 AS enig FROM clients;
+CREATE FUNCTION pg_temp.row_text(cells text[]) RETURNS text LANGUAGE sql AS
+$f$ SELECT regexp_replace(array_to_string(cells, ' | '), '( \| )+$', '') $f$;
+-- the rows of a formatted table, as rendered (no title and notes)
+CREATE FUNCTION pg_temp.table_text(label text, cells text[], kind text) RETURNS text LANGUAGE sql AS
+$f$ SELECT CASE WHEN kind NOT IN ('title', 'note') THEN pg_temp.row_text(ARRAY[label] || cells) END $f$;
+-- the caption and rows of the HTML table with id tid
+-- (the text of HTML: tags out, entities back)
+CREATE FUNCTION pg_temp.html_text(h text) RETURNS text LANGUAGE sql AS
+$f$ SELECT replace(replace(replace(replace(regexp_replace(h, '<[^>]*>', '', 'g'),
+	'&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&amp;', '&') $f$;
+CREATE FUNCTION pg_temp.html_rows(doc text, tid text) RETURNS text[] LANGUAGE sql AS $f$
+	SELECT ARRAY[pg_temp.html_text(substring(t from '<caption>(.*?)</caption>'))]
+		|| ARRAY(SELECT pg_temp.row_text(string_to_array(pg_temp.html_text(
+				regexp_replace(m[1], '</t[dh]>', chr(31), 'g')), chr(31)))
+			FROM regexp_matches(t, '<tr[^>]*?>(.*?)</tr>', 'g') m)
+	FROM substring(doc from format('<table class="pub" id="%s">.*?</table>', tid)) t
+$f$;
+-- the caption and rows of the Markdown table whose caption starts with cap
+CREATE FUNCTION pg_temp.md_rows(doc text, cap text) RETURNS text[] LANGUAGE sql AS $f$
+	WITH l AS (SELECT x, o FROM regexp_split_to_table(doc, E'\n') WITH ORDINALITY u(x, o)),
+	c AS (SELECT min(o) AS o FROM l WHERE starts_with(x, cap)),
+	e AS (SELECT min(l.o) AS o FROM l, c WHERE l.o > c.o + 2 AND NOT starts_with(l.x, '|'))
+	SELECT ARRAY(SELECT x FROM l, c WHERE l.o = c.o)
+		|| ARRAY(SELECT pg_temp.row_text(string_to_array(regexp_replace(regexp_replace(
+				substr(l.x, 3, length(l.x) - 4), '(?<!\\)\*\*', '', 'g'), '\\(.)', '\1', 'g'), ' | '))
+			FROM l, c, e WHERE l.o > c.o AND l.o < e.o AND starts_with(l.x, '|')
+				AND l.x !~ '^\|:---\|' ORDER BY l.o)
+$f$;
+CREATE TABLE opts AS SELECT
+	'{"variables": ["individualisering", "enig"], "strata": "kontorstorrelse",
+		"cluster": "office_id", "by": "tilsettingsforhold"}'::jsonb AS sm,
+	'{"dependent": "enig", "blocks": ["styring, arbeidsbelastning", "factor(kontorstorrelse), kjonn, alder"],
+		"se": "cluster", "cluster": "office_id", "weight": null,
+		"block_labels": ["Management", "Office"]}'::jsonb AS lg;
+-- English HTML with the report's weight: survey_means takes it (no weight
+-- key), logistic does not ("weight": null)
+CREATE TABLE html2 AS SELECT survey_reg.report('clients_enig', dep, blocks, weight => 'weight',
+	labels => '{"enig": "Agrees"}', generated_at => NULL, survey_means => sm, logistic => lg) AS doc
+FROM spec, opts;
+SELECT is(pg_temp.html_rows(doc, 'table-survey-means'),
+	ARRAY['Table 2. Design-based estimates'] || ARRAY(SELECT pg_temp.table_text(label, cells, kind)
+		FROM survey_reg.survey_means_table('clients_enig', ARRAY['individualisering', 'enig'],
+			weight => 'weight', strata => 'kontorstorrelse', cluster => 'office_id',
+			by => 'tilsettingsforhold', labels => '{"enig": "Agrees"}')
+		WHERE kind <> 'title' ORDER BY row_no),
+	'report, survey_means section: the rows of survey_means_table (the report''s weight)') FROM html2;
+SELECT is(pg_temp.html_rows(doc, 'table-logistic'),
+	ARRAY(SELECT 'Table 4. ' || label FROM survey_reg.logistic_table('clients_enig', 'enig',
+			ARRAY['styring, arbeidsbelastning', 'factor(kontorstorrelse), kjonn, alder'],
+			se => 'cluster', cluster => 'office_id', block_labels => ARRAY['Management', 'Office'],
+			labels => '{"enig": "Agrees"}') WHERE kind = 'title')
+		|| ARRAY(SELECT pg_temp.table_text(label, cells, kind)
+		FROM survey_reg.logistic_table('clients_enig', 'enig',
+			ARRAY['styring, arbeidsbelastning', 'factor(kontorstorrelse), kjonn, alder'],
+			se => 'cluster', cluster => 'office_id', block_labels => ARRAY['Management', 'Office'],
+			labels => '{"enig": "Agrees"}')
+		WHERE kind NOT IN ('title', 'note') ORDER BY row_no),
+	'report, logistic section: the rows of logistic_table (unweighted: "weight": null)') FROM html2;
+SELECT is(ARRAY(SELECT m[1] FROM regexp_matches(doc, '<section id="([a-z-]+)">', 'g') m),
+	'{descriptives,distribution,survey-means,regression,logistic,correlations}',
+	'report: the sections in order, survey means before the regression, logistic after it') FROM html2;
+SELECT ok(doc LIKE '%<table class="pub" id="table-logistic">%</table>' || E'\n'
+		|| '<p class="tnote">* p &lt; 0.05; ** p &lt; 0.01; *** p &lt; 0.001</p>%'
+	AND doc LIKE '%Table 5.</b> Correlations%',
+	'report, logistic section: the stars note; the correlations renumbered') FROM html2;
+
+-- Norwegian Markdown with a decimal comma, no report weight: survey_means
+-- takes its own weight key, in a domain
+CREATE TABLE md2 AS SELECT survey_reg.report('clients_enig', dep, blocks, format => 'markdown',
+	language => 'nb', decimal_mark => ',', leading_zero => false, generated_at => NULL,
+	survey_means => sm || '{"weight": "weight", "domain": "enig", "by": null}',
+	logistic => lg - 'block_labels') AS doc
+FROM spec, opts;
+SELECT is(pg_temp.md_rows(doc, '**Tabell 2.**'),
+	ARRAY['**Tabell 2.** Designbaserte estimater (domene: enig)'] || ARRAY(SELECT pg_temp.table_text(label, cells, kind)
+		FROM survey_reg.survey_means_table('clients_enig', ARRAY['individualisering', 'enig'],
+			weight => 'weight', strata => 'kontorstorrelse', cluster => 'office_id',
+			domain => 'enig', decimal_mark => ',', language => 'nb')
+		WHERE kind <> 'title' ORDER BY row_no),
+	'report, nb Markdown: the survey_means section is survey_means_table''s, in Norwegian') FROM md2;
+SELECT is(pg_temp.md_rows(doc, '**Tabell 4.**'),
+	ARRAY(SELECT '**Tabell 4.** ' || label FROM survey_reg.logistic_table('clients_enig', 'enig',
+			ARRAY['styring, arbeidsbelastning', 'factor(kontorstorrelse), kjonn, alder'],
+			se => 'cluster', cluster => 'office_id', decimal_mark => ',', leading_zero => false,
+			language => 'nb') WHERE kind = 'title')
+		|| ARRAY(SELECT pg_temp.table_text(label, cells, kind)
+		FROM survey_reg.logistic_table('clients_enig', 'enig',
+			ARRAY['styring, arbeidsbelastning', 'factor(kontorstorrelse), kjonn, alder'],
+			se => 'cluster', cluster => 'office_id', decimal_mark => ',', leading_zero => false,
+			language => 'nb')
+		WHERE kind NOT IN ('title', 'note') ORDER BY row_no),
+	'report, nb Markdown: the logistic section is logistic_table''s, in Norwegian') FROM md2;
+SELECT ok(doc LIKE '%Designbaserte estimater%Gjennomsnitt / \%%95 \% KI%Logistisk regresjon med enig som avhengig variabel. N=%Oddsratio \\[95 \% KI\\]%Blokk 2%Endring i χ²%'
+	AND doc NOT LIKE '%****%', 'report, nb Markdown: Norwegian captions; no empty bold label') FROM md2;
+-- Norwegian HTML: the same words
+SELECT ok(survey_reg.report('clients_enig', dep, blocks, language => 'nb', generated_at => NULL,
+		survey_means => sm, logistic => lg)
+	~ 'Tabell 2\.</b> Designbaserte estimater</span>.*>Gruppe</th>.*Tabell 4\.</b> Logistisk regresjon.*Oddsratio \[95 % KI\]',
+	'report, nb HTML: Norwegian captions') FROM spec, opts;
+-- captions => overrides the sections' words as any other
+SELECT ok(survey_reg.report('clients_enig', dep, blocks, format => 'markdown', generated_at => NULL,
+		captions => '{"title_survey_means": "Survey estimates{domain}", "title_logistic": "Logit of {dependent}", "ci95": "Interval"}',
+		survey_means => sm, logistic => lg || '{"title": "Own title"}')
+	~ '\*\*Table 2\.\*\* Survey estimates\n.*\| Interval \|.*\*\*Table 4\.\*\* Own title\n',
+	'report: captions => and a title key replace the sections'' words') FROM spec, opts;
+
+-- bad options: 22023 with what is wrong
+SELECT throws_ok($$SELECT survey_reg.report('clients_enig', 'individualisering', ARRAY['styring'],
+		survey_means => '["enig"]')$$, '22023', 'survey_means must be a jsonb object',
+	'report: survey_means not an object');
+SELECT throws_ok($$SELECT survey_reg.report('clients_enig', 'individualisering', ARRAY['styring'],
+		survey_means => '{"variables": ["enig"], "stratum": "kontorstorrelse"}')$$, '22023',
+	'unknown key "stratum" in survey_means', 'report: an unknown key of survey_means');
+SELECT throws_ok($$SELECT survey_reg.report('clients_enig', 'individualisering', ARRAY['styring'],
+		survey_means => '{"variables": "enig"}')$$, '22023',
+	'key "variables" of survey_means must be an array of strings', 'report: a list given as a string');
+SELECT throws_ok($$SELECT survey_reg.report('clients_enig', 'individualisering', ARRAY['styring'],
+		logistic => '{"blocks": ["styring"], "dependent": null}')$$, '22023',
+	'logistic needs the key "dependent"', 'report: logistic without its dependent');
+SELECT throws_ok($$SELECT survey_reg.report('clients_enig', 'individualisering', ARRAY['styring'],
+		logistic => '{"dependent": "enig", "blocks": ["styring", 1], "intercept": true}')$$, '22023',
+	'key "blocks" of logistic must be an array of strings', 'report: a number among the blocks');
+-- (checked before any scan: the missing column is not reached)
+SELECT throws_ok($$SELECT survey_reg.report('clients_enig', 'no_such_column', ARRAY['styring'],
+		logistic => '{"dependent": "enig", "blocks": ["styring"], "se": ["hc1"]}')$$, '22023',
+	'key "se" of logistic must be a string', 'report: the options are checked before the analyses run');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -68,7 +68,7 @@ count() { # exit status of a check
 }
 rc=0
 python3 tools/report_render_check.py "$work/demo/out/survey_report.html" --bars 5 \
-	--tables table-descriptives:12,table-reliability:3,table-regression:17,table-correlations:11 \
+	--tables table-descriptives:12,table-reliability:3,table-survey-means:9,table-regression:17,table-logistic:19,table-correlations:11 \
 	|| rc=1
 count $rc
 # negative control: the same report with the layout fixes undone (issue 14)
@@ -76,7 +76,7 @@ count $rc
 echo "== Chromium: negative control, the demo's report with the old layout"
 rc=0
 python3 tools/report_render_check.py "$work/demo/out/survey_report.html" --bars 5 \
-	--tables table-descriptives:12,table-reliability:3,table-regression:17,table-correlations:11 \
+	--tables table-descriptives:12,table-reliability:3,table-survey-means:9,table-regression:17,table-logistic:19,table-correlations:11 \
 	--degrade --expect-layout-failures "caption lines,caption width,N row" || rc=1
 count $rc
 

@@ -1447,6 +1447,468 @@ $$;
 COMMENT ON FUNCTION survey_reg.logistic_table_long(text, text, text[], text, bool, text, text, text, text, text, text[], text[], int, text, bool, float8[], jsonb, jsonb, text, text) IS
 	'logistic_table in long form for BI tools: one row per cell with its row and column position and labels, numeric value (float8, as printed), stars and text';
 
+-- issues 16 and 17: report() renders the design-based estimates and the
+-- logistic regression as sections of the document (survey_means => jsonb,
+-- logistic => jsonb, new last arguments: a new signature); captions()
+-- gains survey_means_table's words in both languages; a Markdown table's
+-- empty header label is no longer "****" (src/sql/50_report.sql)
+CREATE OR REPLACE FUNCTION survey_reg.captions(language text DEFAULT 'en')
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF language = 'en' THEN
+		RETURN $j${
+			"variable": "Variable", "scale": "Scale", "n": "N", "mean": "Mean",
+			"sd": "SD", "min": "Min", "max": "Max", "skewness": "Skewness",
+			"kurtosis": "Kurtosis", "dichotomous": "Dichotomous variables",
+			"values": "Values", "share": "Share",
+			"model": "Model", "block": "Block", "constant": "Constant",
+			"aliased": "—", "r": "R", "r2": "R²", "adj_r2": "Adjusted R²",
+			"r2_change": "R² change", "f": "F", "f_change": "F change",
+			"se_estimate": "SE of the estimate",
+			"standardized": "Standardized coefficients",
+			"unstandardized": "Unstandardized coefficients",
+			"unstandardized_se": "Unstandardized coefficients (standard errors)",
+			"frequency": "Frequency", "percent": "Percent",
+			"valid_percent": "Valid percent", "cumulative_percent": "Cumulative percent",
+			"valid_total": "Total valid", "missing": "Missing", "total": "Total",
+			"index": "Index", "k": "Items", "alpha": "Cronbach's α",
+			"std_alpha": "Standardized α", "alpha_ci": "95% CI (α)",
+			"mean_r": "Mean inter-item r", "min_r": "Min r", "max_r": "Max r",
+			"omega_total": "ω total", "lambda6": "λ6",
+			"title_descriptives": "Descriptive statistics (N = {n})",
+			"title_frequencies": "Frequencies: {variable}",
+			"title_chart": "{variable} (% of {n} valid answers)",
+			"title_reliability": "Reliability of the indices",
+			"title_regression": "OLS regression with {dependent} as the dependent variable. {statistic}. N = {n}",
+			"title_correlations": "Correlations between the variables (N = {n})",
+			"title_logistic": "Logistic regression with {dependent} as the dependent variable. N = {n}",
+			"b": "B", "se": "SE", "odds_ratio_ci": "Odds ratio [95% CI]",
+			"neg2ll": "-2 log likelihood", "chi_square_change": "χ² change",
+			"df_change": "df", "p_change": "p", "cox_snell_r2": "Cox & Snell R²",
+			"nagelkerke_r2": "Nagelkerke R²",
+			"not_converged": "A model did not converge (separation?): its estimates are not reliable.",
+			"title_survey_means": "Design-based estimates{domain}",
+			"in_domain": " (domain: {domain})", "estimate": "Mean / %",
+			"se_design": "SE", "ci95": "95% CI", "group": "Group",
+			"table": "Table", "figure": "Figure",
+			"report_title": "Analysis of {dependent}",
+			"source": "Source", "generated": "Generated"}$j$::jsonb;
+	ELSIF language = 'nb' THEN
+		RETURN $j${
+			"variable": "Variabel", "scale": "Skala", "n": "N", "mean": "Gjennomsnitt",
+			"sd": "St.avvik", "min": "Min", "max": "Maks", "skewness": "Skjevhet",
+			"kurtosis": "Kurtose", "dichotomous": "Dikotome variabler",
+			"values": "Verdier", "share": "Andel",
+			"model": "Modell", "block": "Blokk", "constant": "Konstant",
+			"aliased": "—", "r": "R", "r2": "R²", "adj_r2": "Justert R²",
+			"r2_change": "Endring i R²", "f": "F", "f_change": "F-endring",
+			"se_estimate": "Standardfeil for estimatet",
+			"standardized": "Standardiserte koeffisienter",
+			"unstandardized": "Ustandardiserte koeffisienter",
+			"unstandardized_se": "Ustandardiserte koeffisienter (standardfeil)",
+			"frequency": "Antall", "percent": "Prosent",
+			"valid_percent": "Gyldig prosent", "cumulative_percent": "Kumulativ prosent",
+			"valid_total": "Sum gyldige", "missing": "Ubesvart", "total": "Totalt",
+			"index": "Indeks", "k": "Antall ledd", "alpha": "Cronbachs α",
+			"std_alpha": "Standardisert α", "alpha_ci": "95 % KI (α)",
+			"mean_r": "Gj.sn. inter-item r", "min_r": "Min r", "max_r": "Maks r",
+			"omega_total": "ω total", "lambda6": "λ6",
+			"title_descriptives": "Deskriptiv statistikk (N={n})",
+			"title_frequencies": "Fordeling: {variable}",
+			"title_chart": "{variable} (% av {n} gyldige svar)",
+			"title_reliability": "Reliabilitet for indeksene",
+			"title_regression": "OLS regresjon med {dependent} som avhengig variabel. {statistic}. N={n}",
+			"title_correlations": "Korrelasjoner mellom variabler som inngår i analysene (N={n})",
+			"title_logistic": "Logistisk regresjon med {dependent} som avhengig variabel. N={n}",
+			"b": "B", "se": "SE", "odds_ratio_ci": "Oddsratio [95 % KI]",
+			"neg2ll": "-2 log likelihood", "chi_square_change": "Endring i χ²",
+			"df_change": "df", "p_change": "p", "cox_snell_r2": "Cox & Snell R²",
+			"nagelkerke_r2": "Nagelkerke R²",
+			"not_converged": "En modell konvergerte ikke (separasjon?): estimatene er ikke pålitelige.",
+			"title_survey_means": "Designbaserte estimater{domain}",
+			"in_domain": " (domene: {domain})", "estimate": "Gjennomsnitt / %",
+			"se_design": "SE", "ci95": "95 % KI", "group": "Gruppe",
+			"table": "Tabell", "figure": "Figur",
+			"report_title": "Analyse av {dependent}",
+			"source": "Kilde", "generated": "Laget"}$j$::jsonb;
+	END IF;
+	RAISE EXCEPTION 'language must be ''en'' or ''nb'''
+		USING ERRCODE = 'invalid_parameter_value',
+			DETAIL = format('It is %s.', coalesce(quote_literal(language), 'NULL')),
+			HINT = 'Other languages: pass every caption in captions => jsonb (see survey_reg.captions(''en'') for the keys).';
+END
+$$;
+
+CREATE OR REPLACE FUNCTION survey_reg._markdown_table(t jsonb, prefix text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rws jsonb := coalesce(t->'rows', '[]');
+	nrows int := jsonb_array_length(coalesce(t->'rows', '[]'));
+	talign text := coalesce(t->>'align', '');
+	ncols int := 0;
+	r jsonb;
+	k text;
+	c text[];
+	caption text := '';
+	notes text := '';
+	head text;
+	body text := '';
+	line text;
+BEGIN
+	FOR i IN 0 .. nrows - 1 LOOP
+		ncols := greatest(ncols, jsonb_array_length(coalesce(rws->i->'cells', '[]')));
+	END LOOP;
+	FOR i IN 0 .. nrows - 1 LOOP
+		r := rws->i;
+		k := r->>'kind';
+		c := survey_reg._cells(r->'cells');
+		IF k = 'title' THEN
+			caption := caption || CASE WHEN caption <> '' THEN ' ' ELSE '' END || survey_reg._md(r->>'label');
+		ELSIF k = 'note' THEN
+			notes := notes || E'\n' || survey_reg._md(r->>'label') || E'\n';
+		ELSE
+			-- a later header row's label in bold, unless empty ("****")
+			line := '| ' || CASE WHEN (k = 'block' OR (k = 'header' AND head IS NOT NULL))
+					AND coalesce(r->>'label', '') <> ''
+				THEN '**' || survey_reg._md(r->>'label') || '**' ELSE survey_reg._md(r->>'label') END;
+			FOR j IN 1 .. ncols LOOP
+				line := line || ' | ' || CASE WHEN k = 'header' AND head IS NOT NULL AND coalesce(c[j], '') <> ''
+					THEN '**' || survey_reg._md(c[j]) || '**' ELSE survey_reg._md(c[j]) END;
+			END LOOP;
+			line := line || ' |';
+			IF k = 'header' AND head IS NULL THEN
+				head := line || E'\n|:---|' || (SELECT string_agg(
+					CASE WHEN substr(talign, j, 1) = 'l' THEN ':---|' ELSE '---:|' END, '' ORDER BY j)
+					FROM generate_series(1, ncols) AS j) || E'\n';
+			ELSE
+				body := body || line || E'\n';
+			END IF;
+		END IF;
+	END LOOP;
+	IF head IS NULL THEN
+		head := '|' || repeat(' |', ncols + 1) || E'\n|:---|' || repeat('---:|', ncols) || E'\n';
+	END IF;
+	RETURN CASE WHEN caption <> '' OR prefix IS NOT NULL THEN
+			CASE WHEN prefix IS NOT NULL THEN '**' || survey_reg._md(prefix) || '** ' ELSE '' END
+			|| caption || E'\n\n' ELSE '' END
+		|| head || body || notes;
+END
+$$;
+
+-- The options object of one of report()'s optional sections (survey_means
+-- => ..., logistic => ...), checked against its keys and their types
+-- ('string', 'strings' = an array of strings, 'boolean'): 22023 for
+-- anything else, so that a misspelt key is never silently ignored.  A
+-- JSON null is an absent option, except in a required key.
+CREATE FUNCTION survey_reg._section_options(opts jsonb, argument text,
+	types jsonb, required text[])
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	e record;
+	want text;
+	fits bool;
+	keys text := (SELECT string_agg(k, ', ' ORDER BY k) FROM jsonb_object_keys(types) k);
+BEGIN
+	IF jsonb_typeof(opts) IS DISTINCT FROM 'object' THEN
+		RAISE EXCEPTION '% must be a jsonb object', argument
+			USING ERRCODE = 'invalid_parameter_value',
+				DETAIL = format('It is %s.', coalesce('a JSON ' || jsonb_typeof(opts), 'NULL')),
+				HINT = format('Its keys are: %s.', keys);
+	END IF;
+	FOR e IN SELECT key, value FROM jsonb_each(opts) ORDER BY key LOOP
+		want := types->>e.key;
+		IF want IS NULL THEN
+			RAISE EXCEPTION 'unknown key "%" in %', e.key, argument
+				USING ERRCODE = 'invalid_parameter_value',
+					HINT = format('The keys of %s are: %s.', argument, keys);
+		END IF;
+		CONTINUE WHEN jsonb_typeof(e.value) = 'null';
+		fits := CASE want
+			WHEN 'strings' THEN jsonb_typeof(e.value) = 'array' AND NOT EXISTS (
+				SELECT FROM jsonb_array_elements(e.value) x WHERE jsonb_typeof(x) <> 'string')
+			ELSE jsonb_typeof(e.value) = want END;
+		IF NOT fits THEN
+			RAISE EXCEPTION 'key "%" of % must be %', e.key, argument,
+				CASE want WHEN 'strings' THEN 'an array of strings' ELSE 'a ' || want END
+				USING ERRCODE = 'invalid_parameter_value',
+					DETAIL = format('It is %s.', e.value);
+		END IF;
+	END LOOP;
+	FOR i IN 1 .. coalesce(array_length(required, 1), 0) LOOP
+		IF jsonb_typeof(opts->required[i]) IS NULL OR jsonb_typeof(opts->required[i]) = 'null' THEN
+			RAISE EXCEPTION '% needs the key "%"', argument, required[i]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END LOOP;
+	RETURN opts;
+END
+$$;
+
+-- a JSON array of strings (or null) as text[]
+CREATE FUNCTION survey_reg._text_array(j jsonb)
+RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN jsonb_typeof(j) = 'array'
+		THEN ARRAY(SELECT jsonb_array_elements_text(j)) END
+$$;
+
+DROP FUNCTION survey_reg.report(text, text, text[], text[], text[], jsonb, text[], text[], text, jsonb, text, text, jsonb, text[], text[], jsonb, text, text, int, int, int, text, bool, float8[], text, text, text, timestamptz);
+DROP FUNCTION survey_reg._report(text, text, text[], text[], text[], jsonb, text[], text[], text, jsonb, text, text, jsonb, text[], text[], jsonb, text, text, int, int, int, text, bool, float8[], text, text, text, timestamptz);
+CREATE FUNCTION survey_reg._report(src text, dependent text, blocks text[],
+	variables text[], dummies text[], scales jsonb, indices text[],
+	index_items text[], figure_variable text, value_labels jsonb,
+	weight text, missing text, labels jsonb, block_labels text[],
+	model_labels text[], captions jsonb, language text, statistic text,
+	digits int, descriptive_digits int, significant int, decimal_mark text,
+	leading_zero bool, star_levels float8[], title text, note text,
+	fmt text, generated_at timestamptz, survey_means jsonb, logistic jsonb)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	style jsonb := survey_reg._style(digits, decimal_mark, leading_zero,
+		star_levels, labels, captions, language);
+	dstyle jsonb := survey_reg._style(descriptive_digits, decimal_mark, true,
+		NULL, labels, captions, language);
+	pstyle jsonb := survey_reg._style(1, decimal_mark, true, NULL, labels,
+		captions, language);
+	-- by default the dependent and the predictors that are plain columns
+	-- (not factor(), not an interaction: issue 15)
+	vars text[] := coalesce(variables, ARRAY(SELECT c
+		FROM unnest(survey_reg._model_columns(dependent, blocks)) WITH ORDINALITY AS u(c, o)
+		WHERE c !~ '[():*''"]' ORDER BY o));
+	fig text := coalesce(figure_variable, dependent);
+	t_desc jsonb;
+	t_chart jsonb;
+	t_rel jsonb;
+	t_reg jsonb;
+	t_cor jsonb;
+	t_means jsonb;
+	t_logit jsonb;
+	-- the optional sections' options, checked before any scan
+	sm jsonb := CASE WHEN survey_means IS NOT NULL THEN survey_reg._section_options(
+		survey_means, 'survey_means',
+		'{"variables": "strings", "weight": "string", "strata": "string",
+		"cluster": "string", "fpc": "string", "cluster2": "string",
+		"fpc2": "string", "by": "string", "domain": "string",
+		"lonely_psu": "string", "title": "string"}', '{variables}') END;
+	lg jsonb := CASE WHEN logistic IS NOT NULL THEN survey_reg._section_options(
+		logistic, 'logistic',
+		'{"dependent": "string", "blocks": "strings", "weight": "string",
+		"intercept": "boolean", "se": "string", "cluster": "string",
+		"strata": "string", "weight_type": "string", "lonely_psu": "string",
+		"block_labels": "strings", "model_labels": "strings",
+		"title": "string"}', '{dependent,blocks}') END;
+	tno int := 0;
+	doc text;
+	meta text;
+	version text;
+	tab text := survey_reg._caption('table', style);
+	figword text := survey_reg._caption('figure', style);
+	chart_lines text;
+BEGIN
+	IF fmt IS NULL OR fmt NOT IN ('html', 'markdown') THEN
+		RAISE EXCEPTION 'format must be ''html'' or ''markdown'''
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF (indices IS NULL) <> (index_items IS NULL) THEN
+		RAISE EXCEPTION 'indices and index_items go together'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	-- the analyses, each as a table
+	t_desc := survey_reg._descriptive_src_rows(src, vars, missing, weight,
+		dummies, scales, '{mean,sd}', significant, NULL, dstyle);
+	IF value_labels IS NULL AND (SELECT count(*) FROM survey_reg.frequencies(src, fig, weight) f
+			WHERE f.kind = 'value') > 30 THEN
+		t_chart := survey_reg._histogram_rows(src, fig, weight, 40, pstyle);
+	ELSE
+		t_chart := survey_reg._chart_rows(src, fig, weight, value_labels,
+			'valid_percent', 40, NULL, NULL, pstyle);
+	END IF;
+	IF indices IS NOT NULL THEN
+		t_rel := survey_reg._reliability_rows(src, indices, index_items, weight,
+			'{k,n,alpha,alpha_ci,mean_r}', NULL, style);
+	END IF;
+	t_reg := (SELECT survey_reg._regression_rows(mm.m, dependent, mm.model_blocks,
+		true, statistic, block_labels, model_labels, '{n,r2,adj_r2,r2_change}',
+		NULL, style)
+		FROM survey_reg._model_moments(src, dependent, blocks, weight) mm);
+	t_cor := survey_reg._correlation_src_rows(src, vars, missing, weight, '–',
+		true, NULL, style);
+	-- the optional sections: the formatted tables survey_means_table and
+	-- logistic_table build, with the report's style; a weight key, even
+	-- null, replaces the report's weight
+	IF sm IS NOT NULL THEN
+		t_means := survey_reg._survey_means_rows(src,
+			survey_reg._text_array(sm->'variables'),
+			CASE WHEN sm ? 'weight' THEN sm->>'weight' ELSE weight END,
+			sm->>'strata', sm->>'cluster', sm->>'fpc', sm->>'cluster2', sm->>'fpc2',
+			sm->>'by', sm->>'domain', coalesce(sm->>'lonely_psu', 'fail'),
+			sm->>'title', dstyle);
+	END IF;
+	IF lg IS NOT NULL THEN
+		-- named: the builder may gain design arguments
+		t_logit := survey_reg._logistic_rows(src => src,
+			dependent => lg->>'dependent', blocks => survey_reg._text_array(lg->'blocks'),
+			weight => CASE WHEN lg ? 'weight' THEN lg->>'weight' ELSE weight END,
+			intercept => coalesce((lg->'intercept')::bool, true),
+			se => coalesce(lg->>'se', 'classical'), cluster => lg->>'cluster',
+			strata => lg->>'strata',
+			weight_type => coalesce(lg->>'weight_type', 'frequency'),
+			lonely_psu => coalesce(lg->>'lonely_psu', 'fail'),
+			block_labels => survey_reg._text_array(lg->'block_labels'),
+			model_labels => survey_reg._text_array(lg->'model_labels'),
+			title => lg->>'title', style => style);
+	END IF;
+
+	title := coalesce(title, survey_reg._fill(survey_reg._caption('report_title', style),
+		ARRAY['dependent'], ARRAY[survey_reg._label(dependent, style)]));
+	SELECT extversion INTO version FROM pg_extension WHERE extname = 'survey_reg';
+	meta := survey_reg._caption('source', style) || ': ' || src
+		|| CASE WHEN weight IS NOT NULL THEN ' (weight ' || weight || ')' ELSE '' END
+		|| CASE WHEN generated_at IS NOT NULL THEN ' · ' || survey_reg._caption('generated', style)
+			|| ' ' || to_char(generated_at, 'YYYY-MM-DD HH24:MI TZ') ELSE '' END;
+
+	IF fmt = 'markdown' THEN
+		SELECT string_agg(l.line, E'\n' ORDER BY l.row_no) INTO chart_lines
+		FROM survey_reg._lay_out(t_chart) l WHERE l.kind = 'bar';
+		doc := '# ' || survey_reg._md(title) || E'\n\n'
+			|| CASE WHEN note IS NOT NULL THEN '> ' || survey_reg._md(note) || E'\n\n' ELSE '' END
+			|| '_' || survey_reg._md(meta) || E'_\n\n';
+		tno := tno + 1;
+		doc := doc || survey_reg._markdown_table(t_desc, tab || ' ' || tno || '.') || E'\n';
+		doc := doc || '**' || survey_reg._md(figword || ' 1.') || '** '
+			|| survey_reg._md((SELECT e->>'label' FROM jsonb_array_elements(t_chart->'rows') e
+				WHERE e->>'kind' = 'title' LIMIT 1)) || E'\n\n```text\n'
+			|| coalesce(chart_lines, '') || E'\n```\n\n';
+		IF t_rel IS NOT NULL THEN
+			tno := tno + 1;
+			doc := doc || survey_reg._markdown_table(t_rel, tab || ' ' || tno || '.') || E'\n';
+		END IF;
+		IF t_means IS NOT NULL THEN
+			tno := tno + 1;
+			doc := doc || survey_reg._markdown_table(t_means, tab || ' ' || tno || '.') || E'\n';
+		END IF;
+		tno := tno + 1;
+		doc := doc || survey_reg._markdown_table(t_reg, tab || ' ' || tno || '.') || E'\n';
+		IF t_logit IS NOT NULL THEN
+			tno := tno + 1;
+			doc := doc || survey_reg._markdown_table(t_logit, tab || ' ' || tno || '.') || E'\n';
+		END IF;
+		tno := tno + 1;
+		doc := doc || survey_reg._markdown_table(t_cor, tab || ' ' || tno || '.');
+		RETURN doc;
+	END IF;
+
+	doc := '<!DOCTYPE html>' || E'\n'
+		|| format('<html lang="%s">', survey_reg._html(coalesce(language, 'en'))) || E'\n'
+		|| '<head>' || E'\n<meta charset="utf-8">\n'
+		|| '<meta name="viewport" content="width=device-width, initial-scale=1">' || E'\n'
+		|| '<meta name="generator" content="survey_reg ' || survey_reg._html(coalesce(version, '')) || '">' || E'\n'
+		|| '<title>' || survey_reg._html(title) || '</title>' || E'\n'
+		|| '<style>' || E'\n'
+		|| 'body{font-family:"DejaVu Serif",Georgia,"Times New Roman",serif;color:#222;max-width:64em;margin:1.5em auto;padding:0 1em;line-height:1.35}' || E'\n'
+		|| 'h1{font-size:1.5em;margin-bottom:.3em}' || E'\n'
+		|| '.note{background:#fff4d6;border-left:4px solid #d99a00;padding:.4em .8em;font-weight:bold}' || E'\n'
+		|| '.meta{color:#555;font-size:.9em}' || E'\n'
+		|| 'section{margin:2em 0;overflow-x:auto}' || E'\n'
+		|| 'table.pub{border-collapse:collapse;border-top:2px solid #222;border-bottom:2px solid #222;font-variant-numeric:tabular-nums;margin:.4em 0}' || E'\n'
+		|| 'table.pub caption{caption-side:top;text-align:left;padding:0 0 .5em 0}' || E'\n'
+		|| 'table.pub th,table.pub td{padding:.2em .55em;vertical-align:top}' || E'\n'
+		|| 'table.pub thead th{border-bottom:1px solid #222;font-weight:normal;font-style:italic}' || E'\n'
+		|| 'table.pub th.stub{text-align:left;font-weight:normal;white-space:nowrap}' || E'\n'
+		|| 'table.pub th.stub.wrap{white-space:normal;min-width:14em}' || E'\n'
+		-- a caption as wide as its table or 36em, whichever is wider (at
+		-- most the page): contain keeps it from widening the table
+		|| 'table.pub caption{contain:inline-size}' || E'\n'
+		|| 'table.pub caption .cap{display:block;width:max-content;max-width:min(max(36em,100%),calc(100vw - 2em))}' || E'\n'
+		|| 'table.pub .r{text-align:right;white-space:nowrap}' || E'\n'
+		|| 'table.pub .l{text-align:left}' || E'\n'
+		|| 'table.pub tr.block th{text-align:left;font-weight:bold;padding-top:.6em}' || E'\n'
+		|| 'table.pub tr.subhead th{border-top:1px solid #222;border-bottom:1px solid #222;font-style:italic;font-weight:normal}' || E'\n'
+		|| 'table.pub tr.n th,table.pub tr.n td{border-top:1px solid #222}' || E'\n'
+		|| 'table.pub .st{display:inline-block;width:1.6em;text-align:left}' || E'\n'
+		|| '.tnote{font-size:.9em;margin:.2em 0}' || E'\n'
+		|| 'figure{margin:0}figcaption{margin-bottom:.5em}' || E'\n'
+		|| 'svg.chart{max-width:100%;height:auto}' || E'\n'
+		|| '</style>' || E'\n</head>\n<body>\n'
+		|| '<header>' || E'\n<h1>' || survey_reg._html(title) || '</h1>' || E'\n'
+		|| CASE WHEN note IS NOT NULL THEN '<p class="note">' || survey_reg._html(note) || '</p>' || E'\n' ELSE '' END
+		|| '<p class="meta">' || survey_reg._html(meta) || '</p>' || E'\n</header>\n';
+	tno := tno + 1;
+	doc := doc || '<section id="descriptives">' || E'\n'
+		|| survey_reg._html_table(t_desc, tab || ' ' || tno || '.', 'table-descriptives') || '</section>' || E'\n';
+	doc := doc || '<section id="distribution">' || E'\n<figure id="figure-distribution">\n<figcaption><b>'
+		|| survey_reg._html(figword || ' 1.') || '</b> '
+		|| survey_reg._html((SELECT e->>'label' FROM jsonb_array_elements(t_chart->'rows') e
+			WHERE e->>'kind' = 'title' LIMIT 1)) || '</figcaption>' || E'\n'
+		|| survey_reg._svg_chart(t_chart, pstyle) || E'\n</figure>\n</section>\n';
+	IF t_rel IS NOT NULL THEN
+		tno := tno + 1;
+		doc := doc || '<section id="reliability">' || E'\n'
+			|| survey_reg._html_table(t_rel, tab || ' ' || tno || '.', 'table-reliability') || '</section>' || E'\n';
+	END IF;
+	IF t_means IS NOT NULL THEN
+		tno := tno + 1;
+		doc := doc || '<section id="survey-means">' || E'\n'
+			|| survey_reg._html_table(t_means, tab || ' ' || tno || '.', 'table-survey-means') || '</section>' || E'\n';
+	END IF;
+	tno := tno + 1;
+	doc := doc || '<section id="regression">' || E'\n'
+		|| survey_reg._html_table(t_reg, tab || ' ' || tno || '.', 'table-regression') || '</section>' || E'\n';
+	IF t_logit IS NOT NULL THEN
+		tno := tno + 1;
+		doc := doc || '<section id="logistic">' || E'\n'
+			|| survey_reg._html_table(t_logit, tab || ' ' || tno || '.', 'table-logistic') || '</section>' || E'\n';
+	END IF;
+	tno := tno + 1;
+	doc := doc || '<section id="correlations">' || E'\n'
+		|| survey_reg._html_table(t_cor, tab || ' ' || tno || '.', 'table-correlations') || '</section>' || E'\n';
+	RETURN doc || E'</body>\n</html>\n';
+END
+$$;
+
+CREATE FUNCTION survey_reg.report(source text, dependent text, blocks text[],
+	variables text[] DEFAULT NULL, dummies text[] DEFAULT NULL,
+	scales jsonb DEFAULT NULL, indices text[] DEFAULT NULL,
+	index_items text[] DEFAULT NULL, figure_variable text DEFAULT NULL,
+	value_labels jsonb DEFAULT NULL, weight text DEFAULT NULL,
+	missing text DEFAULT 'listwise', labels jsonb DEFAULT NULL,
+	block_labels text[] DEFAULT NULL, model_labels text[] DEFAULT NULL,
+	captions jsonb DEFAULT NULL, language text DEFAULT 'en',
+	statistic text DEFAULT 'beta', digits int DEFAULT 3,
+	descriptive_digits int DEFAULT 2, significant int DEFAULT 3,
+	decimal_mark text DEFAULT '.', leading_zero bool DEFAULT true,
+	star_levels float8[] DEFAULT '{0.05,0.01,0.001}',
+	title text DEFAULT NULL, note text DEFAULT NULL,
+	format text DEFAULT 'html', generated_at timestamptz DEFAULT now(),
+	survey_means jsonb DEFAULT NULL, logistic jsonb DEFAULT NULL)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+AS $$
+	SELECT survey_reg._report(survey_reg._relation_name(source::pg_catalog.regclass),
+		dependent, blocks, variables, dummies, scales, indices, index_items,
+		figure_variable, value_labels, weight, missing, labels, block_labels,
+		model_labels, captions, language, statistic, digits, descriptive_digits,
+		significant, decimal_mark, leading_zero, star_levels, title, note,
+		format, generated_at, survey_means, logistic)
+$$;
+COMMENT ON FUNCTION survey_reg.report(text, text, text[], text[], text[], jsonb, text[], text[], text, jsonb, text, text, jsonb, text[], text[], jsonb, text, text, int, int, int, text, bool, float8[], text, text, text, timestamptz, jsonb, jsonb) IS
+	'a whole analysis of a table or view (descriptives, frequency figure, reliability, design-based estimates, hierarchical regression, hierarchical logistic regression, correlations) as one self-contained HTML document with an inline SVG figure, or as Markdown (format => ''markdown''); survey_means => ''{"variables": [...], "strata": ..., "cluster": ...}'' and logistic => ''{"dependent": ..., "blocks": [...], "se": ...}'' add the survey_means_table and logistic_table sections';
+
 -- issue 17 (#17 with #16's design arguments): fpc, cluster2, fpc2 and
 -- domain on logistic_coefficients, logistic_summary, logistic_table and
 -- logistic_table_long (src/sql/47_logistic.sql, 56_logistic_table.sql);

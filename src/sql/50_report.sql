@@ -119,6 +119,9 @@ BEGIN
 			"df_change": "df", "p_change": "p", "cox_snell_r2": "Cox & Snell R²",
 			"nagelkerke_r2": "Nagelkerke R²",
 			"not_converged": "A model did not converge (separation?): its estimates are not reliable.",
+			"title_survey_means": "Design-based estimates{domain}",
+			"in_domain": " (domain: {domain})", "estimate": "Mean / %",
+			"se_design": "SE", "ci95": "95% CI", "group": "Group",
 			"table": "Table", "figure": "Figure",
 			"report_title": "Analysis of {dependent}",
 			"source": "Source", "generated": "Generated"}$j$::jsonb;
@@ -154,6 +157,9 @@ BEGIN
 			"df_change": "df", "p_change": "p", "cox_snell_r2": "Cox & Snell R²",
 			"nagelkerke_r2": "Nagelkerke R²",
 			"not_converged": "En modell konvergerte ikke (separasjon?): estimatene er ikke pålitelige.",
+			"title_survey_means": "Designbaserte estimater{domain}",
+			"in_domain": " (domene: {domain})", "estimate": "Gjennomsnitt / %",
+			"se_design": "SE", "ci95": "95 % KI", "group": "Gruppe",
 			"table": "Tabell", "figure": "Figur",
 			"report_title": "Analyse av {dependent}",
 			"source": "Kilde", "generated": "Laget"}$j$::jsonb;
@@ -1712,7 +1718,9 @@ BEGIN
 		ELSIF k = 'note' THEN
 			notes := notes || E'\n' || survey_reg._md(r->>'label') || E'\n';
 		ELSE
-			line := '| ' || CASE WHEN k = 'block' OR (k = 'header' AND head IS NOT NULL)
+			-- a later header row's label in bold, unless empty ("****")
+			line := '| ' || CASE WHEN (k = 'block' OR (k = 'header' AND head IS NOT NULL))
+					AND coalesce(r->>'label', '') <> ''
 				THEN '**' || survey_reg._md(r->>'label') || '**' ELSE survey_reg._md(r->>'label') END;
 			FOR j IN 1 .. ncols LOOP
 				line := line || ' | ' || CASE WHEN k = 'header' AND head IS NOT NULL AND coalesce(c[j], '') <> ''
@@ -1835,6 +1843,68 @@ $$;
 -- report(): a whole analysis as one document
 -- ---------------------------------------------------------------------
 
+-- The options object of one of report()'s optional sections (survey_means
+-- => ..., logistic => ...), checked against its keys and their types
+-- ('string', 'strings' = an array of strings, 'boolean'): 22023 for
+-- anything else, so that a misspelt key is never silently ignored.  A
+-- JSON null is an absent option, except in a required key.
+CREATE FUNCTION survey_reg._section_options(opts jsonb, argument text,
+	types jsonb, required text[])
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	e record;
+	want text;
+	fits bool;
+	keys text := (SELECT string_agg(k, ', ' ORDER BY k) FROM jsonb_object_keys(types) k);
+BEGIN
+	IF jsonb_typeof(opts) IS DISTINCT FROM 'object' THEN
+		RAISE EXCEPTION '% must be a jsonb object', argument
+			USING ERRCODE = 'invalid_parameter_value',
+				DETAIL = format('It is %s.', coalesce('a JSON ' || jsonb_typeof(opts), 'NULL')),
+				HINT = format('Its keys are: %s.', keys);
+	END IF;
+	FOR e IN SELECT key, value FROM jsonb_each(opts) ORDER BY key LOOP
+		want := types->>e.key;
+		IF want IS NULL THEN
+			RAISE EXCEPTION 'unknown key "%" in %', e.key, argument
+				USING ERRCODE = 'invalid_parameter_value',
+					HINT = format('The keys of %s are: %s.', argument, keys);
+		END IF;
+		CONTINUE WHEN jsonb_typeof(e.value) = 'null';
+		fits := CASE want
+			WHEN 'strings' THEN jsonb_typeof(e.value) = 'array' AND NOT EXISTS (
+				SELECT FROM jsonb_array_elements(e.value) x WHERE jsonb_typeof(x) <> 'string')
+			ELSE jsonb_typeof(e.value) = want END;
+		IF NOT fits THEN
+			RAISE EXCEPTION 'key "%" of % must be %', e.key, argument,
+				CASE want WHEN 'strings' THEN 'an array of strings' ELSE 'a ' || want END
+				USING ERRCODE = 'invalid_parameter_value',
+					DETAIL = format('It is %s.', e.value);
+		END IF;
+	END LOOP;
+	FOR i IN 1 .. coalesce(array_length(required, 1), 0) LOOP
+		IF jsonb_typeof(opts->required[i]) IS NULL OR jsonb_typeof(opts->required[i]) = 'null' THEN
+			RAISE EXCEPTION '% needs the key "%"', argument, required[i]
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END LOOP;
+	RETURN opts;
+END
+$$;
+
+-- a JSON array of strings (or null) as text[]
+CREATE FUNCTION survey_reg._text_array(j jsonb)
+RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN jsonb_typeof(j) = 'array'
+		THEN ARRAY(SELECT jsonb_array_elements_text(j)) END
+$$;
+
 CREATE FUNCTION survey_reg._report(src text, dependent text, blocks text[],
 	variables text[], dummies text[], scales jsonb, indices text[],
 	index_items text[], figure_variable text, value_labels jsonb,
@@ -1842,7 +1912,7 @@ CREATE FUNCTION survey_reg._report(src text, dependent text, blocks text[],
 	model_labels text[], captions jsonb, language text, statistic text,
 	digits int, descriptive_digits int, significant int, decimal_mark text,
 	leading_zero bool, star_levels float8[], title text, note text,
-	fmt text, generated_at timestamptz)
+	fmt text, generated_at timestamptz, survey_means jsonb, logistic jsonb)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
@@ -1865,6 +1935,22 @@ DECLARE
 	t_rel jsonb;
 	t_reg jsonb;
 	t_cor jsonb;
+	t_means jsonb;
+	t_logit jsonb;
+	-- the optional sections' options, checked before any scan
+	sm jsonb := CASE WHEN survey_means IS NOT NULL THEN survey_reg._section_options(
+		survey_means, 'survey_means',
+		'{"variables": "strings", "weight": "string", "strata": "string",
+		"cluster": "string", "fpc": "string", "cluster2": "string",
+		"fpc2": "string", "by": "string", "domain": "string",
+		"lonely_psu": "string", "title": "string"}', '{variables}') END;
+	lg jsonb := CASE WHEN logistic IS NOT NULL THEN survey_reg._section_options(
+		logistic, 'logistic',
+		'{"dependent": "string", "blocks": "strings", "weight": "string",
+		"intercept": "boolean", "se": "string", "cluster": "string",
+		"strata": "string", "weight_type": "string", "lonely_psu": "string",
+		"block_labels": "strings", "model_labels": "strings",
+		"title": "string"}', '{dependent,blocks}') END;
 	tno int := 0;
 	doc text;
 	meta text;
@@ -1902,6 +1988,31 @@ BEGIN
 		FROM survey_reg._model_moments(src, dependent, blocks, weight) mm);
 	t_cor := survey_reg._correlation_src_rows(src, vars, missing, weight, '–',
 		true, NULL, style);
+	-- the optional sections: the formatted tables survey_means_table and
+	-- logistic_table build, with the report's style; a weight key, even
+	-- null, replaces the report's weight
+	IF sm IS NOT NULL THEN
+		t_means := survey_reg._survey_means_rows(src,
+			survey_reg._text_array(sm->'variables'),
+			CASE WHEN sm ? 'weight' THEN sm->>'weight' ELSE weight END,
+			sm->>'strata', sm->>'cluster', sm->>'fpc', sm->>'cluster2', sm->>'fpc2',
+			sm->>'by', sm->>'domain', coalesce(sm->>'lonely_psu', 'fail'),
+			sm->>'title', dstyle);
+	END IF;
+	IF lg IS NOT NULL THEN
+		-- named: the builder may gain design arguments
+		t_logit := survey_reg._logistic_rows(src => src,
+			dependent => lg->>'dependent', blocks => survey_reg._text_array(lg->'blocks'),
+			weight => CASE WHEN lg ? 'weight' THEN lg->>'weight' ELSE weight END,
+			intercept => coalesce((lg->'intercept')::bool, true),
+			se => coalesce(lg->>'se', 'classical'), cluster => lg->>'cluster',
+			strata => lg->>'strata',
+			weight_type => coalesce(lg->>'weight_type', 'frequency'),
+			lonely_psu => coalesce(lg->>'lonely_psu', 'fail'),
+			block_labels => survey_reg._text_array(lg->'block_labels'),
+			model_labels => survey_reg._text_array(lg->'model_labels'),
+			title => lg->>'title', style => style);
+	END IF;
 
 	title := coalesce(title, survey_reg._fill(survey_reg._caption('report_title', style),
 		ARRAY['dependent'], ARRAY[survey_reg._label(dependent, style)]));
@@ -1927,8 +2038,16 @@ BEGIN
 			tno := tno + 1;
 			doc := doc || survey_reg._markdown_table(t_rel, tab || ' ' || tno || '.') || E'\n';
 		END IF;
+		IF t_means IS NOT NULL THEN
+			tno := tno + 1;
+			doc := doc || survey_reg._markdown_table(t_means, tab || ' ' || tno || '.') || E'\n';
+		END IF;
 		tno := tno + 1;
 		doc := doc || survey_reg._markdown_table(t_reg, tab || ' ' || tno || '.') || E'\n';
+		IF t_logit IS NOT NULL THEN
+			tno := tno + 1;
+			doc := doc || survey_reg._markdown_table(t_logit, tab || ' ' || tno || '.') || E'\n';
+		END IF;
 		tno := tno + 1;
 		doc := doc || survey_reg._markdown_table(t_cor, tab || ' ' || tno || '.');
 		RETURN doc;
@@ -1982,9 +2101,19 @@ BEGIN
 		doc := doc || '<section id="reliability">' || E'\n'
 			|| survey_reg._html_table(t_rel, tab || ' ' || tno || '.', 'table-reliability') || '</section>' || E'\n';
 	END IF;
+	IF t_means IS NOT NULL THEN
+		tno := tno + 1;
+		doc := doc || '<section id="survey-means">' || E'\n'
+			|| survey_reg._html_table(t_means, tab || ' ' || tno || '.', 'table-survey-means') || '</section>' || E'\n';
+	END IF;
 	tno := tno + 1;
 	doc := doc || '<section id="regression">' || E'\n'
 		|| survey_reg._html_table(t_reg, tab || ' ' || tno || '.', 'table-regression') || '</section>' || E'\n';
+	IF t_logit IS NOT NULL THEN
+		tno := tno + 1;
+		doc := doc || '<section id="logistic">' || E'\n'
+			|| survey_reg._html_table(t_logit, tab || ' ' || tno || '.', 'table-logistic') || '</section>' || E'\n';
+	END IF;
 	tno := tno + 1;
 	doc := doc || '<section id="correlations">' || E'\n'
 		|| survey_reg._html_table(t_cor, tab || ' ' || tno || '.', 'table-correlations') || '</section>' || E'\n';
@@ -2005,7 +2134,8 @@ CREATE FUNCTION survey_reg.report(source text, dependent text, blocks text[],
 	decimal_mark text DEFAULT '.', leading_zero bool DEFAULT true,
 	star_levels float8[] DEFAULT '{0.05,0.01,0.001}',
 	title text DEFAULT NULL, note text DEFAULT NULL,
-	format text DEFAULT 'html', generated_at timestamptz DEFAULT now())
+	format text DEFAULT 'html', generated_at timestamptz DEFAULT now(),
+	survey_means jsonb DEFAULT NULL, logistic jsonb DEFAULT NULL)
 RETURNS text
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 AS $$
@@ -2014,7 +2144,7 @@ AS $$
 		figure_variable, value_labels, weight, missing, labels, block_labels,
 		model_labels, captions, language, statistic, digits, descriptive_digits,
 		significant, decimal_mark, leading_zero, star_levels, title, note,
-		format, generated_at)
+		format, generated_at, survey_means, logistic)
 $$;
-COMMENT ON FUNCTION survey_reg.report(text, text, text[], text[], text[], jsonb, text[], text[], text, jsonb, text, text, jsonb, text[], text[], jsonb, text, text, int, int, int, text, bool, float8[], text, text, text, timestamptz) IS
-	'a whole analysis of a table or view (descriptives, frequency figure, reliability, hierarchical regression, correlations) as one self-contained HTML document with an inline SVG figure, or as Markdown (format => ''markdown'')';
+COMMENT ON FUNCTION survey_reg.report(text, text, text[], text[], text[], jsonb, text[], text[], text, jsonb, text, text, jsonb, text[], text[], jsonb, text, text, int, int, int, text, bool, float8[], text, text, text, timestamptz, jsonb, jsonb) IS
+	'a whole analysis of a table or view (descriptives, frequency figure, reliability, design-based estimates, hierarchical regression, hierarchical logistic regression, correlations) as one self-contained HTML document with an inline SVG figure, or as Markdown (format => ''markdown''); survey_means => ''{"variables": [...], "strata": ..., "cluster": ...}'' and logistic => ''{"dependent": ..., "blocks": [...], "se": ...}'' add the survey_means_table and logistic_table sections';
