@@ -16,7 +16,9 @@
  * outside the domain) need no design columns.  Each stratum's scaled
  * contribution goes to robust_variance as a stratum of its own, so the
  * sandwich, the design df (PSUs with a complete row - strata) and the Wald
- * tests are robust.c's.
+ * tests are robust.c's.  The stream takes any score vector laid out per
+ * model (DesignLayout): the OLS scores of scores() and, through
+ * design_meat_strata, the logistic ones of logistic_score (logistic.c).
  */
 #include "survey_reg.h"
 #include "robust.h"
@@ -86,14 +88,17 @@ enum
 	DM_F2_NULL, DM_F2_MIN, DM_F2_MAX
 };
 
+/*
+ * The scan of a design variance: per stratum x PSU x SSU the sum of the
+ * rows' scores (score: an SQL expression of one row's score vector, NULL
+ * for a row without one; the fit is $1), nested in order.
+ */
 char *
-design_meat_sql(text *source, char **columns, int ncolumns,
-				const RobustOptions *o, const DesignArgs *d)
+design_scores_sql(const TableRef *t, const char *score, const RobustOptions *o,
+				  const DesignArgs *d)
 {
-	TableRef	t = resolve_relation(source);
 	StringInfoData sql;
 
-	check_columns(&t, columns, ncolumns);
 	initStringInfo(&sql);
 	appendStringInfoString(&sql,
 						   "SELECT s::pg_catalog.text, p::pg_catalog.text, q::pg_catalog.text, "
@@ -112,20 +117,44 @@ design_meat_sql(text *source, char **columns, int ncolumns,
 	appendStringInfo(&sql, "%s AS f2, ", d->fpc2 ? psprintf("(%s)::pg_catalog.float8", quote_identifier(d->fpc2))
 					 : "NULL::pg_catalog.float8");
 	if (d->domain)
-		appendStringInfo(&sql, "CASE WHEN COALESCE((%s)::pg_catalog.bool, false) THEN ",
-						 quote_identifier(d->domain));
-	appendStringInfoString(&sql, "survey_reg.scores($1, ARRAY[");
-	append_float8_columns(&sql, &t, columns, ncolumns, false);
-	appendStringInfoString(&sql, "]::pg_catalog.float8[]");
-	if (o->weight_col)
-		appendStringInfo(&sql, ", %s", column_float8_expr(&t, o->weight_col));
-	appendStringInfoChar(&sql, ')');
-	if (d->domain)
-		appendStringInfoString(&sql, " END");
+		appendStringInfo(&sql, "CASE WHEN COALESCE((%s)::pg_catalog.bool, false) THEN %s END",
+						 quote_identifier(d->domain), score);
+	else
+		appendStringInfoString(&sql, score);
 	appendStringInfo(&sql, " AS u FROM %s) r"
 					 " WHERE u IS NOT NULL OR (s IS NOT NULL AND p IS NOT NULL AND q IS NOT NULL)"
-					 " GROUP BY s, p, q ORDER BY s, p, q", t.sql_name);
+					 " GROUP BY s, p, q ORDER BY s, p, q", t->sql_name);
 	return sql.data;
+}
+
+char *
+design_meat_sql(text *source, char **columns, int ncolumns,
+				const RobustOptions *o, const DesignArgs *d)
+{
+	TableRef	t = resolve_relation(source);
+	StringInfoData score;
+
+	check_columns(&t, columns, ncolumns);
+	initStringInfo(&score);
+	appendStringInfoString(&score, "survey_reg.scores($1, ARRAY[");
+	append_float8_columns(&score, &t, columns, ncolumns, false);
+	appendStringInfoString(&score, "]::pg_catalog.float8[]");
+	if (o->weight_col)
+		appendStringInfo(&score, ", %s", column_float8_expr(&t, o->weight_col));
+	appendStringInfoChar(&score, ')');
+	return design_scores_sql(&t, score.data, o, d);
+}
+
+char *
+design_meat_sql_exprs(text *source, char **vars, int nvars,
+					  const RobustOptions *o, const DesignArgs *d)
+{
+	TableRef	t = resolve_relation(source);
+	StringInfoData score;
+
+	initStringInfo(&score);
+	append_score_call(&score, &t, vars, nvars, o->weight_col);
+	return design_scores_sql(&t, score.data, o, d);
 }
 
 /* sums of score vectors over units: S [q], X [nblock] per model's block */
@@ -138,7 +167,7 @@ typedef struct VecSums
 
 typedef struct DmStream
 {
-	const RobustFit *fit;
+	const DesignLayout *lay;
 	const RobustOptions *o;
 	const DesignArgs *d;
 	bool		two_stage;
@@ -200,16 +229,17 @@ vs_add(const DmStream *st, VecSums *v, const dd *u)
 
 	for (j = 0; j < st->q; j++)
 		v->S[j] = dd_add(v->S[j], u[j]);
-	for (j = 0; j < st->fit->nmodels; j++)
+	for (j = 0; j < st->lay->nmodels; j++)
 	{
-		const RobustFitModel *mod = &st->fit->models[j];
-		int			s,
+		int			p = st->lay->p[j],
+					off = st->lay->offset[j],
+					s,
 					t,
-					k = mod->block_offset;
+					k = st->lay->block_offset[j];
 
-		for (s = 0; s < mod->p; s++)
-			for (t = s; t < mod->p; t++, k++)
-				v->X[k] = dd_add(v->X[k], dd_mul(u[mod->offset + s], u[mod->offset + t]));
+		for (s = 0; s < p; s++)
+			for (t = s; t < p; t++, k++)
+				v->X[k] = dd_add(v->X[k], dd_mul(u[off + s], u[off + t]));
 	}
 	v->units += 1;
 }
@@ -250,20 +280,21 @@ vs_onestrat(const DmStream *st, const VecSums *v, double n, double f,
 		}
 		scale = dd_from(f);
 	}
-	for (j = 0; j < st->fit->nmodels; j++)
+	for (j = 0; j < st->lay->nmodels; j++)
 	{
-		const RobustFitModel *mod = &st->fit->models[j];
-		int			s,
+		int			p = st->lay->p[j],
+					off = st->lay->offset[j],
+					s,
 					t,
-					k = mod->block_offset;
+					k = st->lay->block_offset[j];
 
-		for (s = 0; s < mod->p; s++)
-			for (t = s; t < mod->p; t++, k++)
+		for (s = 0; s < p; s++)
+			for (t = s; t < p; t++, k++)
 			{
 				dd			c = v->X[k];
 
 				if (center)
-					c = dd_sub(c, dd_div(dd_mul(v->S[mod->offset + s], v->S[mod->offset + t]),
+					c = dd_sub(c, dd_div(dd_mul(v->S[off + s], v->S[off + t]),
 										 dd_from(n)));
 				out[k] = dd_add(out[k], dd_mul(scale, c));
 			}
@@ -372,10 +403,15 @@ dm_end_stratum(DmStream *st)
 	st->f1_have = false;
 }
 
-RobustResult *
-design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
-				   const MomentsState *m, const RobustFit *fit,
-				   Snapshot snapshot)
+/*
+ * Run a design_scores_sql scan (fit: its $1) and give each stratum with a
+ * complete row as robust_variance's stratum of 2 units, sums 0 and cross
+ * products C/2, C its scaled variance contribution in lay's packed blocks.
+ */
+RobustStratum *
+design_meat_strata(const char *sql, const RobustOptions *o, const DesignArgs *d,
+				   const DesignLayout *lay, ArrayType *fit, Snapshot snapshot,
+				   int *nstrata)
 {
 	Oid			argtypes[1] = {FLOAT8ARRAYOID};
 	Datum		values[1];
@@ -391,11 +427,11 @@ design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
 	bool		started = false;
 
 	memset(&st, 0, sizeof(st));
-	st.fit = fit;
+	st.lay = lay;
 	st.o = o;
 	st.d = d;
-	st.q = fit->q;
-	st.nb = fit->nblock;
+	st.q = lay->q;
+	st.nb = lay->nb;
 	st.two_stage = d->cluster2 != NULL && d->fpc != NULL;
 	st.U = palloc0(sizeof(dd) * (st.q > 0 ? st.q : 1));
 	st.P = palloc0(sizeof(dd) * (st.q > 0 ? st.q : 1));
@@ -403,7 +439,7 @@ design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
 	vs_init(&st.in_psu, st.q, st.nb);
 	vs_init(&st.in_stratum, st.q, st.nb);
 
-	values[0] = PointerGetDatum(robust_fit_array(fit));
+	values[0] = PointerGetDatum(fit);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (table_query(sql, 1, argtypes, values, snapshot) != SPI_OK_SELECT)
@@ -516,5 +552,34 @@ design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
 	}
 	/* the strata are pre-scaled pairs, which have no lonely one: counted here */
 	robust_lonely_notice(st.lonely_strata, o->lonely, isnan(avg));
-	return robust_result_strata(m, fit, strata, st.nstrata, o->lonely, NULL);
+	*nstrata = st.nstrata;
+	return strata;
+}
+
+/* the regressions' design variance (regression.c) */
+RobustResult *
+design_meat_result(const char *sql, const RobustOptions *o, const DesignArgs *d,
+				   const MomentsState *m, const RobustFit *fit,
+				   Snapshot snapshot)
+{
+	DesignLayout lay;
+	RobustStratum *strata;
+	int			nstrata,
+				j;
+
+	lay.nmodels = fit->nmodels;
+	lay.q = fit->q;
+	lay.nb = fit->nblock;
+	lay.p = palloc(sizeof(int) * (fit->nmodels + 1));
+	lay.offset = palloc(sizeof(int) * (fit->nmodels + 1));
+	lay.block_offset = palloc(sizeof(int) * (fit->nmodels + 1));
+	for (j = 0; j < fit->nmodels; j++)
+	{
+		lay.p[j] = fit->models[j].p;
+		lay.offset[j] = fit->models[j].offset;
+		lay.block_offset[j] = fit->models[j].block_offset;
+	}
+	strata = design_meat_strata(sql, o, d, &lay, robust_fit_array(fit),
+								snapshot, &nstrata);
+	return robust_result_strata(m, fit, strata, nstrata, o->lonely, NULL);
 }

@@ -21,10 +21,11 @@
  * estimates run off to infinity) is returned with converged = false and a
  * NOTICE naming it.
  *
- * Standard errors: classical = inverse information; hc0..hc3, cluster and
- * design from a last scan of scores (logistic_score) summed by
- * logistic_meat (and score_sum per cluster / PSU), as sandwich::vcovHC,
- * sandwich::vcovCL (HC0 with G/(G-1)) and survey::svyglm.
+ * Standard errors: classical = inverse information; hc0..hc3 and cluster
+ * from a last scan of scores (logistic_score) summed by logistic_meat (and
+ * score_sum per cluster), as sandwich::vcovHC and sandwich::vcovCL (HC0
+ * with G/(G-1)); design (with fpc, cluster2, fpc2, domain) from the same
+ * scores through design_meat.c's multistage stream, as survey::svyglm.
  */
 #include "survey_reg.h"
 
@@ -46,6 +47,7 @@
 #include "robust.h"
 
 PG_FUNCTION_INFO_V1(logistic_step_transfn);
+PG_FUNCTION_INFO_V1(logistic_step_array_transfn);
 PG_FUNCTION_INFO_V1(logistic_combinefn);
 PG_FUNCTION_INFO_V1(logistic_score);
 PG_FUNCTION_INFO_V1(logistic_meat_transfn);
@@ -225,20 +227,20 @@ cached_fit(FunctionCallInfo fcinfo, int argno, int first_var)
 }
 
 /*
- * A row: weight in argument first_var - 1, y then the columns from
- * first_var.  False for an incomplete row (NULL or non-finite value, NULL
+ * A row from its weight and its values y, x1..xP (ncols + 1; NULL or
+ * non-finite: an incomplete row).  False for an incomplete row (or a NULL
  * or zero weight); a negative weight and a y other than 0/1 are errors.
  */
 static bool
-read_row(FunctionCallInfo fcinfo, const LogitFit *f, int first_var,
-		 double *w, double *y, double *x)
+row_complete(const LogitFit *f, bool wnull, double wv, const double *vals,
+			 const bool *nulls, double *w, double *y, double *x)
 {
 	int			i,
 				o = f->intercept ? 1 : 0;
 
-	if (PG_ARGISNULL(first_var - 1))
+	if (wnull)
 		return false;
-	*w = PG_GETARG_FLOAT8(first_var - 1);
+	*w = wv;
 	if (*w < 0.0 || !isfinite(*w))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -248,18 +250,12 @@ read_row(FunctionCallInfo fcinfo, const LogitFit *f, int first_var,
 		return false;
 	for (i = 0; i <= f->ncols; i++)
 	{
-		double		v;
-
-		if (PG_ARGISNULL(first_var + i))
+		if ((nulls && nulls[i]) || !isfinite(vals[i]))
 			return false;
-		v = PG_GETARG_FLOAT8(first_var + i);
-		if (!isfinite(v))
-			return false;
-		if (i == 0)
-			*y = v;
-		else
-			x[o + i - 1] = v;
+		if (i > 0)
+			x[o + i - 1] = vals[i];
 	}
+	*y = vals[0];
 	if (*y != 0.0 && *y != 1.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -269,6 +265,62 @@ read_row(FunctionCallInfo fcinfo, const LogitFit *f, int first_var,
 	if (o)
 		x[0] = 1.0;
 	return true;
+}
+
+/* a row as separate arguments: weight at first_var - 1, y, x1.. from first_var */
+static bool
+read_row(FunctionCallInfo fcinfo, const LogitFit *f, int first_var,
+		 double *w, double *y, double *x)
+{
+	double		vals[FUNC_MAX_ARGS];
+	bool		nulls[FUNC_MAX_ARGS];
+	int			i;
+
+	if (PG_ARGISNULL(first_var - 1))
+		return false;
+	for (i = 0; i <= f->ncols; i++)
+	{
+		nulls[i] = PG_ARGISNULL(first_var + i);
+		vals[i] = nulls[i] ? 0.0 : PG_GETARG_FLOAT8(first_var + i);
+	}
+	return row_complete(f, false, PG_GETARG_FLOAT8(first_var - 1), vals, nulls,
+						w, y, x);
+}
+
+/*
+ * A row as a weight argument (argno) and a float8[] of y, x1.. (argno + 1;
+ * the array form Citus can split).  A NULL array is an incomplete row.
+ */
+static bool
+read_row_array(FunctionCallInfo fcinfo, const LogitFit *f, int argno,
+			   double *w, double *y, double *x)
+{
+	ArrayType  *arr;
+	double		vals[FUNC_MAX_ARGS];
+	bool		nulls[FUNC_MAX_ARGS];
+	bits8	   *bitmap;
+	const double *d;
+	int			i,
+				k = 0;
+
+	if (PG_ARGISNULL(argno) || PG_ARGISNULL(argno + 1))
+		return false;
+	arr = PG_GETARG_ARRAYTYPE_P(argno + 1);
+	if (ARR_NDIM(arr) != 1 || ARR_ELEMTYPE(arr) != FLOAT8OID
+		|| ARR_DIMS(arr)[0] != f->ncols + 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("logistic fit has %d predictor columns but the row array has %d values",
+						f->ncols, ARR_NDIM(arr) == 1 ? ARR_DIMS(arr)[0] : 0),
+				 errdetail("The array holds the dependent, then the predictors, as float8.")));
+	bitmap = ARR_NULLBITMAP(arr);
+	d = (const double *) ARR_DATA_PTR(arr);
+	for (i = 0; i <= f->ncols; i++)
+	{
+		nulls[i] = bitmap && !(bitmap[i / 8] & (1 << (i % 8)));
+		vals[i] = nulls[i] ? 0.0 : d[k++];
+	}
+	return row_complete(f, false, PG_GETARG_FLOAT8(argno), vals, nulls, w, y, x);
 }
 
 /* log(1 + exp(t)) without overflow */
@@ -315,43 +367,36 @@ step_state_len(const LogitFit *f)
 	return len;
 }
 
-/*
- * logistic_step(fit float8[], weight float8, VARIADIC "any": y, x1..xP):
- * per model the deviance, the gradient X'W(y - mu) and the information
- * X' W mu(1 - mu) X at the fit's coefficients.
- */
-Datum
-logistic_step_transfn(PG_FUNCTION_ARGS)
+/* the step state of fit f (argument 0, or a new one in the aggregate's context) */
+static ArrayType *
+step_state(FunctionCallInfo fcinfo, MemoryContext aggcxt, const LogitFit *f)
 {
-	MemoryContext aggcxt;
 	ArrayType  *state;
-	double	   *s;
-	LogitFit   *f;
-	double		x[FUNC_MAX_ARGS + 1];
-	double		w,
-				y;
+	MemoryContext old;
+
+	if (!PG_ARGISNULL(0))
+		return PG_GETARG_ARRAYTYPE_P(0);
+	old = MemoryContextSwitchTo(aggcxt);
+	state = new_state(step_state_len(f));
+	MemoryContextSwitchTo(old);
+	((double *) ARR_DATA_PTR(state))[LS_MAGIC_AT] = LS_MAGIC;
+	((double *) ARR_DATA_PTR(state))[LS_NMODELS] = f->nmodels;
+	return state;
+}
+
+/*
+ * One complete row into the step state: per model the deviance, the
+ * gradient X'W(y - mu) and the information X' W mu(1 - mu) X at the fit's
+ * coefficients.
+ */
+static void
+step_add(ArrayType *state, const LogitFit *f, double w, double y,
+		 const double *x)
+{
+	double	   *s = (double *) ARR_DATA_PTR(state);
 	int			j,
 				pos;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("logistic_step called in non-aggregate context")));
-	f = cached_fit(fcinfo, 1, 3);
-	if (PG_ARGISNULL(0))
-	{
-		MemoryContext old = MemoryContextSwitchTo(aggcxt);
-
-		state = new_state(step_state_len(f));
-		MemoryContextSwitchTo(old);
-		((double *) ARR_DATA_PTR(state))[LS_MAGIC_AT] = LS_MAGIC;
-		((double *) ARR_DATA_PTR(state))[LS_NMODELS] = f->nmodels;
-	}
-	else
-		state = PG_GETARG_ARRAYTYPE_P(0);
-	if (!read_row(fcinfo, f, 3, &w, &y, x))
-		PG_RETURN_ARRAYTYPE_P(state);
-	s = (double *) ARR_DATA_PTR(state);
 	s[LS_ROWS] += 1.0;
 	s[LS_SW] += w;
 	s[LS_SWY] += w * y;
@@ -395,6 +440,56 @@ logistic_step_transfn(PG_FUNCTION_ARGS)
 			}
 		}
 	}
+}
+
+/*
+ * logistic_step(fit float8[], weight float8, VARIADIC "any": y, x1..xP):
+ * one Newton iteration's sums (step_add) over the rows.
+ */
+Datum
+logistic_step_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	ArrayType  *state;
+	LogitFit   *f;
+	double		x[FUNC_MAX_ARGS + 1];
+	double		w,
+				y;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("logistic_step called in non-aggregate context")));
+	f = cached_fit(fcinfo, 1, 3);
+	state = step_state(fcinfo, aggcxt, f);
+	if (read_row(fcinfo, f, 3, &w, &y, x))
+		step_add(state, f, w, y, x);
+	PG_RETURN_ARRAYTYPE_P(state);
+}
+
+/*
+ * logistic_step_array(fit float8[], weight float8, vals float8[]: y,
+ * x1..xP): the same with the row as an array, which Citus can split
+ * (a VARIADIC "any" aggregate it cannot: citus_relation.c).
+ */
+Datum
+logistic_step_array_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	ArrayType  *state;
+	LogitFit   *f;
+	double		x[FUNC_MAX_ARGS + 1];
+	double		w,
+				y;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("logistic_step_array called in non-aggregate context")));
+	f = cached_fit(fcinfo, 1, -1);
+	state = step_state(fcinfo, aggcxt, f);
+	if (read_row_array(fcinfo, f, 2, &w, &y, x))
+		step_add(state, f, w, y, x);
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
@@ -648,6 +743,7 @@ typedef struct LogitRun
 {
 	ModelTerms *mt;
 	RobustOptions opt;
+	DesignArgs	design;			/* fpc, cluster2, fpc2, domain */
 	bool		intercept;
 	int			ncols;
 	int			nmodels;
@@ -657,6 +753,7 @@ typedef struct LogitRun
 				swy;
 	double		null_dev;
 	double		design_df;		/* se = 'design': PSUs - strata */
+	bool		on_citus;		/* scan with the array form (citus_relation.c) */
 	double		fit_id;
 } LogitRun;
 
@@ -856,19 +953,37 @@ model_term_name(const LogitRun *r, int a)
 	return r->mt->names[1 + a];
 }
 
-/* the SQL of a row's weight, dependent and columns */
+/*
+ * The SQL of a row's weight, then its dependent and columns: as separate
+ * arguments, or (array) as one float8[].
+ */
 static void
-append_row_args(StringInfo sql, const LogitRun *r)
+append_row(StringInfo sql, const LogitRun *r, bool array)
 {
 	int			i;
 
+	/* outside the domain a row has no weight: not used, its PSU kept */
+	if (r->design.domain)
+		appendStringInfo(sql, "CASE WHEN COALESCE((%s)::pg_catalog.bool, false) THEN ",
+						 quote_identifier(r->design.domain));
 	if (r->opt.weight_col)
 		appendStringInfo(sql, "(%s)::pg_catalog.float8",
 						 quote_identifier(r->opt.weight_col));
 	else
 		appendStringInfoString(sql, "1::pg_catalog.float8");
+	if (r->design.domain)
+		appendStringInfoString(sql, " END");
+	appendStringInfoString(sql, array ? ", ARRAY[" : ", ");
 	for (i = 0; i < r->mt->ncolumns; i++)
-		appendStringInfo(sql, ", %s", r->mt->exprs[i]);
+		appendStringInfo(sql, "%s%s", i ? ", " : "", r->mt->exprs[i]);
+	if (array)
+		appendStringInfoString(sql, "]::pg_catalog.float8[]");
+}
+
+static void
+append_row_args(StringInfo sql, const LogitRun *r)
+{
+	append_row(sql, r, false);
 }
 
 /* Newton's method for every model, one scan per iteration */
@@ -881,8 +996,10 @@ logit_iterate(LogitRun *r, const char *rel, Snapshot snapshot,
 				j;
 
 	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT survey_reg.logistic_step($1, ");
-	append_row_args(&sql, r);
+	/* Citus splits only the array form */
+	appendStringInfo(&sql, "SELECT survey_reg.logistic_step%s($1, ",
+					 r->on_citus ? "_array" : "");
+	append_row(&sql, r, r->on_citus);
 	appendStringInfo(&sql, ") FROM %s", rel);
 
 	for (scan = 0;; scan++)
@@ -1006,7 +1123,33 @@ logit_iterate(LogitRun *r, const char *rel, Snapshot snapshot,
 	}
 }
 
-/* the robust, cluster or design variance: one more scan */
+/* vcov = factor H^-1 meat H^-1 (zero rows and columns for aliased) */
+static void
+logit_sandwich(LogitModel *m, const double *meat, double factor)
+{
+	int			q = m->q,
+				a,
+				b,
+				c;
+	double	   *tmp = palloc0(sizeof(double) * q * q);
+
+	for (a = 0; a < q; a++)
+		for (b = 0; b < q; b++)
+			for (c = 0; c < q; c++)
+				tmp[a * q + b] += m->hinv[a * q + c] * meat[c * q + b];
+	for (a = 0; a < q; a++)
+		for (b = 0; b < q; b++)
+		{
+			double		v = 0.0;
+
+			for (c = 0; c < q; c++)
+				v += tmp[a * q + c] * m->hinv[c * q + b];
+			m->vcov[a * q + b] = factor * v;
+		}
+	pfree(tmp);
+}
+
+/* the robust (hc0-hc3) or cluster variance: one more scan */
 static void
 logit_robust(LogitRun *r, const char *rel, Snapshot snapshot,
 			 MemoryContext cxt)
@@ -1014,20 +1157,15 @@ logit_robust(LogitRun *r, const char *rel, Snapshot snapshot,
 	StringInfoData sql,
 				score;
 	const RobustOptions *o = &r->opt;
-	int			score_kind = o->se == ROBUST_CLUSTER || o->se == ROBUST_DESIGN ? 0
+	int			score_kind = o->se == ROBUST_CLUSTER ? 0
 		: o->se == ROBUST_HC2 ? 2 : o->se == ROBUST_HC3 ? 3 : 1;
-	const char *cl = o->cluster ? quote_identifier(o->cluster) : NULL;
-	const char *st = o->strata ? quote_identifier(o->strata) : NULL;
 	ArrayType **res;
 	bool	   *flags;
+	const double *s;
 	int			nres,
-				i,
-				j;
-	double		units = 0.0,
-				nstrata = 0.0,
-				df_units = 0.0,
-				df_strata = 0.0;
-	double	  **meat = palloc(sizeof(double *) * r->nmodels);
+				j,
+				pos = LM_HEADER;
+	double		units;
 
 	initStringInfo(&score);
 	appendStringInfoString(&score, "survey_reg.logistic_score($1, ");
@@ -1035,160 +1173,36 @@ logit_robust(LogitRun *r, const char *rel, Snapshot snapshot,
 	appendStringInfoChar(&score, ')');
 	initStringInfo(&sql);
 	if (score_kind > 0)
-		appendStringInfo(&sql, "SELECT NULL::pg_catalog.text, survey_reg.logistic_meat($1, %s) "
+		appendStringInfo(&sql, "SELECT survey_reg.logistic_meat($1, %s) "
 						 "FROM %s", score.data, rel);
-	else if (cl)
-		appendStringInfo(&sql,
-						 "SELECT h, survey_reg.logistic_meat($1, z), pg_catalog.bool_or(cn), "
-						 "pg_catalog.bool_or(hn) FROM (SELECT h, "
-						 "survey_reg.score_sum(u) AS z, "
-						 "pg_catalog.bool_or(c IS NULL AND u IS NOT NULL) AS cn, "
-						 "pg_catalog.bool_or(%s AND u IS NOT NULL) AS hn "
-						 "FROM (SELECT %s AS h, %s AS c, %s AS u FROM %s) r "
-						 "GROUP BY h, c) q%s GROUP BY h",
-						 st ? "h IS NULL" : "false",
-						 st ? psprintf("(%s)::pg_catalog.text", st) : "NULL::pg_catalog.text",
-						 cl, score.data, rel,
-						 o->se == ROBUST_CLUSTER ? " WHERE z IS NOT NULL" : "");
 	else
 		appendStringInfo(&sql,
-						 "SELECT h, survey_reg.logistic_meat($1, u), false, "
-						 "pg_catalog.bool_or(%s AND u IS NOT NULL) "
-						 "FROM (SELECT %s AS h, %s AS u FROM %s) r GROUP BY h",
-						 st ? "h IS NULL" : "false",
-						 st ? psprintf("(%s)::pg_catalog.text", st) : "NULL::pg_catalog.text",
-						 score.data, rel);
+						 "SELECT NULL::pg_catalog.text, survey_reg.logistic_meat($1, z), "
+						 "pg_catalog.bool_or(cn), false FROM (SELECT "
+						 "survey_reg.score_sum(u) AS z, "
+						 "pg_catalog.bool_or(c IS NULL AND u IS NOT NULL) AS cn "
+						 "FROM (SELECT %s AS c, %s AS u FROM %s) r "
+						 "GROUP BY c) q WHERE z IS NOT NULL",
+						 quote_identifier(o->cluster), score.data, rel);
 
 	res = run_scan(sql.data, fit_array(r, score_kind), snapshot,
-				   score_kind > 0 ? 2 : 4, &nres, &flags, cxt);
+				   score_kind > 0 ? 1 : 4, &nres, &flags, cxt);
 	if (flags[0])
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("cluster column \"%s\" is NULL in a row the analysis uses", o->cluster)));
-	if (flags[1])
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("strata column \"%s\" is NULL in a row the analysis uses", o->strata)));
-
-	for (j = 0; j < r->nmodels; j++)
-		meat[j] = palloc0(sizeof(double) * r->models[j].q * r->models[j].q);
-	/* first pass for the lonely-PSU adjustment: the grand mean of units */
-	{
-		double		all_units = 0.0;
-		double	  **grand = palloc(sizeof(double *) * r->nmodels);
-
-		for (j = 0; j < r->nmodels; j++)
-			grand[j] = palloc0(sizeof(double) * r->models[j].q);
-		for (i = 0; i < nres; i++)
-		{
-			const double *s;
-			int			pos = LM_HEADER;
-
-			if (res[i] == NULL)
-				continue;
-			s = (const double *) ARR_DATA_PTR(res[i]);
-			all_units += s[LM_UNITS] + (o->se == ROBUST_DESIGN ? s[LM_NULL_UNITS] : 0.0);
-			for (j = 0; j < r->nmodels; j++)
-			{
-				int			q = r->models[j].q,
-							a;
-
-				for (a = 0; a < q; a++)
-					grand[j][a] += s[pos + a];
-				pos += q + q * q;
-			}
-		}
-		for (i = 0; i < nres; i++)
-		{
-			const double *s;
-			double		nh,
-						fh;
-			bool		centre = o->se == ROBUST_DESIGN;
-			int			pos = LM_HEADER;
-
-			if (res[i] == NULL)
-				continue;
-			s = (const double *) ARR_DATA_PTR(res[i]);
-			nh = s[LM_UNITS] + (o->se == ROBUST_DESIGN ? s[LM_NULL_UNITS] : 0.0);
-			units += nh;
-			nstrata += 1.0;
-			df_units += s[LM_UNITS];
-			df_strata += s[LM_UNITS] > 0.0 ? 1.0 : 0.0;
-			if (o->se == ROBUST_CLUSTER || score_kind > 0)
-				fh = 1.0;
-			else if (nh > 1.0)
-				fh = nh / (nh - 1.0);
-			else
-			{
-				switch (o->lonely)
-				{
-					case ROBUST_LONELY_FAIL:
-						ereport(ERROR,
-								(errcode(ERRCODE_DATA_EXCEPTION),
-								 errmsg("a stratum has only one PSU"),
-								 errdetail("A design-based variance needs at least two primary sampling units per stratum, as R's svydesign."),
-								 errhint("Choose lonely_psu => 'remove', 'certainty' or 'adjust' (as options(survey.lonely.psu)).")));
-						break;
-					case ROBUST_LONELY_ADJUST:
-						fh = 1.0;
-						break;
-					case ROBUST_LONELY_AVERAGE:
-						ereport(ERROR,
-								(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-								 errmsg("lonely_psu => 'average' is not supported by the logistic functions"),
-								 errhint("Choose 'fail', 'remove', 'certainty' or 'adjust'.")));
-						break;
-					default:
-						fh = 0.0;	/* remove, certainty: no contribution */
-						break;
-				}
-			}
-			for (j = 0; j < r->nmodels; j++)
-			{
-				int			q = r->models[j].q,
-							a,
-							b;
-				const double *sum = s + pos;
-				const double *cross = sum + q;
-				double	   *mt = meat[j];
-
-				for (a = 0; a < q && fh != 0.0; a++)
-					for (b = 0; b < q; b++)
-					{
-						double		v = cross[a * q + b];
-
-						if (centre && nh > 1.0)
-							v -= sum[a] * sum[b] / nh;
-						else if (centre)
-						{
-							/* adjust: deviation from the grand mean */
-							double		ga = grand[j][a] / all_units,
-										gb = grand[j][b] / all_units;
-
-							v = (sum[a] - ga) * (sum[b] - gb);
-						}
-						mt[a * q + b] += fh * v;
-					}
-				pos += q + q * q;
-			}
-		}
-	}
+	if (nres != 1 || res[0] == NULL)
+		elog(ERROR, "survey_reg logistic meat scan returned no state");
+	s = (const double *) ARR_DATA_PTR(res[0]);
+	units = s[LM_UNITS];
 	if (o->se == ROBUST_CLUSTER && units < 2.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("cluster-robust standard errors need at least two clusters")));
-	/* survey's degf of the design subset to the rows used */
-	r->design_df = df_units - df_strata;
-	(void) nstrata;
 	for (j = 0; j < r->nmodels; j++)
 	{
 		LogitModel *m = &r->models[j];
-		int			q = m->q,
-					a,
-					b,
-					c;
 		double		factor = 1.0;
-		double	   *tmp = palloc0(sizeof(double) * q * q);
 
 		if (o->se == ROBUST_CLUSTER)
 			factor = units / (units - 1.0);
@@ -1199,19 +1213,78 @@ logit_robust(LogitRun *r, const char *rel, Snapshot snapshot,
 
 			factor = n / (n - m->rank);
 		}
-		for (a = 0; a < q; a++)
-			for (b = 0; b < q; b++)
-				for (c = 0; c < q; c++)
-					tmp[a * q + b] += m->hinv[a * q + c] * meat[j][c * q + b];
-		for (a = 0; a < q; a++)
-			for (b = 0; b < q; b++)
-			{
-				double		v = 0.0;
+		/* the state per model: sum of scores (q), then their cross-products */
+		logit_sandwich(m, s + pos + m->q, factor);
+		pos += m->q + m->q * m->q;
+	}
+}
 
-				for (c = 0; c < q; c++)
-					v += tmp[a * q + c] * m->hinv[c * q + b];
-				m->vcov[a * q + b] = factor * v;
-			}
+/*
+ * The design variance with fpc, cluster2, fpc2 or domain: the scores
+ * summed per stratum x PSU x SSU by design_meat.c's scan, which gives each
+ * stratum's multistage contribution (svyrecvar's) in packed blocks.
+ */
+static void
+logit_design(LogitRun *r, const TableRef *t, Snapshot snapshot)
+{
+	StringInfoData score;
+	DesignLayout lay;
+	RobustStratum *strata;
+	int			nstrata,
+				h,
+				j;
+	double		units = 0.0,
+				nonempty = 0.0;
+
+	initStringInfo(&score);
+	appendStringInfoString(&score, "survey_reg.logistic_score($1, ");
+	append_row_args(&score, r);
+	appendStringInfoChar(&score, ')');
+	lay.nmodels = r->nmodels;
+	lay.q = lay.nb = 0;
+	lay.p = palloc(sizeof(int) * r->nmodels);
+	lay.offset = palloc(sizeof(int) * r->nmodels);
+	lay.block_offset = palloc(sizeof(int) * r->nmodels);
+	for (j = 0; j < r->nmodels; j++)
+	{
+		lay.p[j] = r->models[j].q;
+		lay.offset[j] = lay.q;
+		lay.block_offset[j] = lay.nb;
+		lay.q += lay.p[j];
+		lay.nb += tri(lay.p[j]);
+	}
+	strata = design_meat_strata(design_scores_sql(t, score.data, &r->opt, &r->design),
+								&r->opt, &r->design, &lay, fit_array(r, 0),
+								snapshot, &nstrata);
+	for (h = 0; h < nstrata; h++)
+	{
+		units += strata[h].n_nonnull;
+		nonempty += strata[h].n_nonnull > 0.0 ? 1.0 : 0.0;
+	}
+	r->design_df = units - nonempty;
+	for (j = 0; j < r->nmodels; j++)
+	{
+		int			q = lay.p[j],
+					a,
+					b;
+		double	   *meat = palloc0(sizeof(double) * q * q);
+
+		/* a stratum's C is twice its cross-products (see design_meat.c) */
+		for (h = 0; h < nstrata; h++)
+		{
+			int			k = lay.block_offset[j];
+
+			for (a = 0; a < q; a++)
+				for (b = a; b < q; b++, k++)
+				{
+					double		v = 2.0 * dd_to_double(strata[h].cross[k]);
+
+					meat[a * q + b] += v;
+					if (b != a)
+						meat[b * q + a] += v;
+				}
+		}
+		logit_sandwich(&r->models[j], meat, 1.0);
 	}
 }
 
@@ -1219,7 +1292,8 @@ logit_robust(LogitRun *r, const char *rel, Snapshot snapshot,
 enum
 {
 	LA_SOURCE = 0, LA_DEPENDENT, LA_BLOCKS, LA_WEIGHT, LA_INTERCEPT, LA_SE,
-	LA_CLUSTER, LA_STRATA, LA_WEIGHT_TYPE, LA_LONELY_PSU
+	LA_CLUSTER, LA_STRATA, LA_WEIGHT_TYPE, LA_LONELY_PSU, LA_FPC, LA_CLUSTER2,
+	LA_FPC2, LA_DOMAIN
 };
 
 /* parse, scan for the terms, iterate, and the variance; NULL: no rows */
@@ -1251,10 +1325,17 @@ logit_run(FunctionCallInfo fcinfo)
 				   optional_text_arg(fcinfo, LA_CLUSTER),
 				   optional_text_arg(fcinfo, LA_STRATA),
 				   optional_text_arg(fcinfo, LA_LONELY_PSU), weight);
+	r->design.fpc = optional_text_arg(fcinfo, LA_FPC);
+	r->design.cluster2 = optional_text_arg(fcinfo, LA_CLUSTER2);
+	r->design.fpc2 = optional_text_arg(fcinfo, LA_FPC2);
+	r->design.domain = optional_text_arg(fcinfo, LA_DOMAIN);
+	if (design_args_used(&r->design))
+		design_args_check(source, &r->opt, &r->design);
 	if (r->opt.robust)
 		robust_check_columns(source, &r->opt);
 
 	t = resolve_relation(source);
+	r->on_citus = t.on_citus;
 	r->mt = model_terms_parse(&t, dependent, blocks);
 	sql = model_terms_scan_sql(r->mt, &t, weight);
 	/* every scan reads one snapshot, taken after the first query's locks */
@@ -1287,7 +1368,9 @@ logit_run(FunctionCallInfo fcinfo)
 	for (j = 0; j < r->nmodels; j++)
 		memcpy(r->models[j].vcov, r->models[j].hinv,
 			   sizeof(double) * r->models[j].q * r->models[j].q);
-	if (r->opt.robust)
+	if (r->opt.robust && r->opt.se == ROBUST_DESIGN)
+		logit_design(r, &t, snapshot);
+	else if (r->opt.robust)
 		logit_robust(r, t.sql_name, snapshot, cxt);
 	SPI_finish();
 	UnregisterSnapshot(snapshot);

@@ -619,17 +619,36 @@ reg_table_terms(FunctionCallInfo fcinfo, reg_emit_fn emit,
 	MomentsState *m;
 	RegFit	   *rf;
 	Snapshot	snapshot = InvalidSnapshot;
+	bool		design = design_args_used(&args->design);
+	TableRef	scanned = *t;
 
 	robust_options(&opt, args->se, args->weight_type, args->cluster,
 				   args->strata, args->lonely_psu, args->weight);
+	if (design)
+		design_args_check(args->source, &opt, &args->design);
 	if (opt.robust)
 		robust_check_columns(args->source, &opt);
-	sql = model_terms_scan_sql(mt, t, args->weight);
+	/* a domain: the fit's scan reads its rows (the design scan reads all) */
+	if (args->design.domain)
+		scanned.sql_name = psprintf("(SELECT * FROM %s WHERE (%s)::pg_catalog.bool) AS domain_rows",
+									t->sql_name, quote_identifier(args->design.domain));
+	sql = model_terms_scan_sql(mt, &scanned, args->weight);
 	if (opt.robust)
 		snapshot = table_snapshot_after(sql, 0, NULL);
 	m = model_terms_scan(mt, sql, snapshot);
 	rf = reg_fit(m, reg_spec_of_terms(mt, args->intercept));
-	if (opt.robust)
+	if (design)
+	{
+		RobustFit  *fit = reg_robust_fit(rf, opt.se, opt.weight);
+
+		rf->rfit = fit;
+		rf->robust = design_meat_result(design_meat_sql_exprs(args->source, mt->exprs,
+															  mt->ncolumns, &opt,
+															  &args->design),
+										&opt, &args->design, m, fit, snapshot);
+		UnregisterSnapshot(snapshot);
+	}
+	else if (opt.robust)
 	{
 		RobustFit  *fit = reg_robust_fit(rf, opt.se, opt.weight);
 		char	   *meat_sql = robust_table_meat_sql_exprs(args->source, mt->exprs,
@@ -671,14 +690,7 @@ reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 
 		/* factors, interactions or booleans: model_terms.c's scan */
 		if (!mt->simple)
-		{
-			if (design_args_used(&args.design))
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("fpc, cluster2, fpc2 and domain are not supported with model terms yet"),
-						 errhint("Use plain numeric columns (build indicators in a view), or leave out the design arguments.")));
 			return reg_table_terms(fcinfo, emit, &args, &t, mt);
-		}
 	}
 	spec = reg_parse_spec(args.dependent, args.blocks, args.intercept);
 	robust_options(&opt, args.se, args.weight_type, args.cluster, args.strata,

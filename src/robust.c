@@ -1098,7 +1098,7 @@ append_exprs(StringInfo sql, char **vars, int nvars, bool comma)
 }
 
 /* vars: float8 SQL expressions of the dependent and the predictors */
-static void
+void
 append_score_call(StringInfo sql, const TableRef *t, char **vars, int nvars,
 				  const char *weight)
 {

@@ -8,6 +8,8 @@
 
 #include "survey_reg.h"
 
+#include "lib/stringinfo.h"
+
 #include "ols_core.h"
 #include "robust_core.h"
 
@@ -60,6 +62,9 @@ extern char *robust_design_rows(const TableRef *t, char **vars, int nvars,
 								const RobustOptions *o);
 extern char *robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
 										 const RobustOptions *o);
+/* survey_reg.scores($1, ARRAY[vars], weight): a row's OLS score vector */
+extern void append_score_call(StringInfo sql, const TableRef *t, char **vars,
+							  int nvars, const char *weight);
 extern bytea *robust_table_meat(const char *sql, const RobustOptions *o,
 								const RobustFit *fit,
 								struct SnapshotData *snapshot);
@@ -138,6 +143,30 @@ extern void design_args_check(text *source, const RobustOptions *o,
 							  const DesignArgs *d);
 extern char *design_meat_sql(text *source, char **columns, int ncolumns,
 							 const RobustOptions *o, const DesignArgs *d);
+/* the same with the variables as float8 SQL expressions (model terms) */
+extern char *design_meat_sql_exprs(text *source, char **vars, int nvars,
+								   const RobustOptions *o, const DesignArgs *d);
+/* the same scan for any score vector (score: SQL of a row's, fit is $1) */
+extern char *design_scores_sql(const TableRef *t, const char *score,
+							   const RobustOptions *o, const DesignArgs *d);
+
+/* where each model's score and packed cross-products lie in the vectors */
+typedef struct DesignLayout
+{
+	int			nmodels;
+	int			q;				/* score length: sum of p */
+	int			nb;				/* sum of p (p + 1) / 2 */
+	int		   *p;				/* [nmodels] parameters */
+	int		   *offset;			/* [nmodels] first score element */
+	int		   *block_offset;	/* [nmodels] first packed cross-product */
+} DesignLayout;
+
+/* the scan's strata, scaled: see design_meat.c */
+extern RobustStratum *design_meat_strata(const char *sql, const RobustOptions *o,
+										 const DesignArgs *d,
+										 const DesignLayout *lay, ArrayType *fit,
+										 struct SnapshotData *snapshot,
+										 int *nstrata);
 extern RobustResult *design_meat_result(const char *sql, const RobustOptions *o,
 										const DesignArgs *d,
 										const MomentsState *m,

@@ -1909,6 +1909,386 @@ $$;
 COMMENT ON FUNCTION survey_reg.report(text, text, text[], text[], text[], jsonb, text[], text[], text, jsonb, text, text, jsonb, text[], text[], jsonb, text, text, int, int, int, text, bool, float8[], text, text, text, timestamptz, jsonb, jsonb) IS
 	'a whole analysis of a table or view (descriptives, frequency figure, reliability, design-based estimates, hierarchical regression, hierarchical logistic regression, correlations) as one self-contained HTML document with an inline SVG figure, or as Markdown (format => ''markdown''); survey_means => ''{"variables": [...], "strata": ..., "cluster": ...}'' and logistic => ''{"dependent": ..., "blocks": [...], "se": ...}'' add the survey_means_table and logistic_table sections';
 
+-- issue 17 (#17 with #16's design arguments): fpc, cluster2, fpc2 and
+-- domain on logistic_coefficients, logistic_summary, logistic_table and
+-- logistic_table_long (src/sql/47_logistic.sql, 56_logistic_table.sql);
+-- the block-label-then-term rows of the regression and logistic tables in
+-- one helper, _block_rows (src/sql/50_report.sql)
+DROP FUNCTION survey_reg.logistic_table_long(text, text, text[], text, bool, text, text, text, text, text, text[], text[], int, text, bool, float8[], jsonb, jsonb, text, text);
+DROP FUNCTION survey_reg.logistic_table(text, text, text[], text, bool, text, text, text, text, text, text[], text[], int, text, bool, float8[], jsonb, jsonb, text, text);
+DROP FUNCTION survey_reg._logistic_rows(text, text, text[], text, bool, text, text, text, text, text, text[], text[], text, jsonb);
+DROP FUNCTION survey_reg.logistic_summary(text, text, text[], text, bool, text, text, text, text, text);
+DROP FUNCTION survey_reg.logistic_coefficients(text, text, text[], text, bool, text, text, text, text, text);
+-- Table-name forms (not STRICT: a NULL option means its default; a NULL
+-- source, dependent, blocks or intercept gives no rows).  fpc, cluster2,
+-- fpc2 and domain: the design arguments of API.md section 9, as
+-- coefficients' (svyglm(family = quasibinomial()) on subset(des, domain)).
+CREATE FUNCTION survey_reg.logistic_coefficients(source text, dependent text,
+	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
+	se text DEFAULT 'classical', cluster text DEFAULT NULL,
+	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
+RETURNS TABLE(model int, term text, b float8, se float8, z float8, p float8,
+	odds_ratio float8, or_ci_lower float8, or_ci_upper float8)
+AS 'MODULE_PATHNAME', 'logistic_coefficients_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+CREATE FUNCTION survey_reg.logistic_summary(source text, dependent text,
+	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
+	se text DEFAULT 'classical', cluster text DEFAULT NULL,
+	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
+RETURNS TABLE(model int, n float8, predictors int, deviance float8,
+	null_deviance float8, chi_square float8, df int, p float8,
+	chi_square_change float8, df_change int, p_change float8,
+	cox_snell_r2 float8, nagelkerke_r2 float8, aic float8, iterations int,
+	converged bool)
+AS 'MODULE_PATHNAME', 'logistic_summary_table' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION survey_reg.logistic_coefficients(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text) IS
+	'hierarchical logistic regression coefficients of a table or view (ML as glm binomial; blocks of terms as coefficients): b, SE, Wald z and p, odds ratio with 95% CI; se = classical, hc0-hc3, cluster (vcovCL HC0) or design (svyglm quasibinomial; with fpc, cluster2, fpc2 and domain as coefficients)';
+COMMENT ON FUNCTION survey_reg.logistic_summary(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text) IS
+	'hierarchical logistic regression model summaries: n, -2LL (deviance), null deviance, model and block chi-square, Cox-Snell and Nagelkerke R2, AIC, iterations, converged; the design arguments as logistic_coefficients';
+
+-- One term's rows of a model table: its block's label row first when the
+-- term opens a block (block: the term's block, NULL for the constant;
+-- prev_block: the block of the rows before), then the term's row.  Used by
+-- the regression and logistic tables.
+CREATE FUNCTION survey_reg._block_rows(block int, prev_block int, term text,
+	cells text[], block_labels text[], style jsonb)
+RETURNS jsonb[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rws jsonb[] := '{}';
+	blabel text;
+BEGIN
+	IF block IS NOT NULL AND block IS DISTINCT FROM prev_block THEN
+		blabel := CASE WHEN block_labels IS NULL
+			THEN survey_reg._caption('block', style) || ' ' || block
+			ELSE block_labels[block] END;
+		IF blabel IS NOT NULL AND blabel <> '' THEN
+			rws := rws || survey_reg._row('block', blabel);
+		END IF;
+	END IF;
+	RETURN rws || survey_reg._row(CASE WHEN term = '(Intercept)' THEN 'constant' ELSE 'term' END,
+		CASE WHEN term = '(Intercept)' THEN survey_reg._caption('constant', style)
+			ELSE survey_reg._label(term, style) END,
+		cells);
+END
+$$;
+
+-- Regression table (the article's Table 2): one column per model, terms
+-- grouped under their block's label, then the model summary rows.
+CREATE OR REPLACE FUNCTION survey_reg._regression_rows(m survey_reg.moments,
+	dependent text, blocks text[], intercept bool, statistic text,
+	block_labels text[], model_labels text[], summary text[], title text,
+	style jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	nmodels int := coalesce(array_length(blocks, 1), 0);
+	rws jsonb[] := '{}';
+	cells text[];
+	s_n float8[];
+	s_r float8[];
+	s_r2 float8[];
+	s_adj float8[];
+	s_se float8[];
+	s_f float8[];
+	s_p float8[];
+	s_r2c float8[];
+	s_fc float8[];
+	s_pc float8[];
+	rec record;
+	cur_block int := 0;
+	key text;
+	bad text;
+BEGIN
+	IF m IS NULL OR dependent IS NULL OR blocks IS NULL THEN
+		RETURN NULL;
+	END IF;
+	IF statistic IS NULL OR statistic NOT IN ('beta', 'b', 'b_se') THEN
+		RAISE EXCEPTION 'statistic must be ''beta'', ''b'' or ''b_se'''
+			USING ERRCODE = 'invalid_parameter_value',
+				DETAIL = format('It is %s.', coalesce(quote_literal(statistic), 'NULL'));
+	END IF;
+	SELECT x INTO bad FROM unnest(summary) AS x
+	WHERE x IS NULL OR x NOT IN ('n', 'r', 'r2', 'adj_r2', 'r2_change', 'f', 'f_change', 'se_estimate')
+	LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'unknown summary row %', coalesce(quote_literal(bad), 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				HINT = 'The summary rows are n, r, r2, adj_r2, r2_change, f, f_change and se_estimate.';
+	END IF;
+
+	SELECT array_agg(s.n ORDER BY s.model), array_agg(s.r ORDER BY s.model),
+		array_agg(s.r2 ORDER BY s.model), array_agg(s.adj_r2 ORDER BY s.model),
+		array_agg(s.se_estimate ORDER BY s.model), array_agg(s.f ORDER BY s.model),
+		array_agg(s.p ORDER BY s.model), array_agg(s.r2_change ORDER BY s.model),
+		array_agg(s.f_change ORDER BY s.model), array_agg(s.p_change ORDER BY s.model)
+	INTO s_n, s_r, s_r2, s_adj, s_se, s_f, s_p, s_r2c, s_fc, s_pc
+	FROM survey_reg.model_summary(m, dependent, blocks, intercept) s;
+
+	title := survey_reg._fill(coalesce(title, survey_reg._caption('title_regression', style)),
+		ARRAY['dependent', 'statistic', 'n'],
+		ARRAY[survey_reg._label(dependent, style),
+			survey_reg._caption(CASE statistic WHEN 'beta' THEN 'standardized'
+				WHEN 'b' THEN 'unstandardized' ELSE 'unstandardized_se' END, style),
+			survey_reg._n_text(s_n)]);
+	IF title <> '' THEN
+		rws := rws || survey_reg._row('title', title);
+	END IF;
+	rws := rws || survey_reg._row('header', '', ARRAY(
+		SELECT coalesce(model_labels[j], survey_reg._caption('model', style) || ' ' || j)
+		FROM generate_series(1, nmodels) AS j ORDER BY j));
+
+	-- terms, in block order; a model's cell is empty before the term enters
+	FOR rec IN
+		WITH c AS (SELECT * FROM survey_reg.coefficients(m, dependent, blocks, intercept)),
+		terms AS (
+			SELECT b.i AS enters, b.i AS grp, t.o, t.term
+			FROM unnest(blocks) WITH ORDINALITY AS b(spec, i),
+				unnest(survey_reg._split_names(b.spec)) WITH ORDINALITY AS t(term, o)
+			UNION ALL
+			SELECT 1, nmodels + 1, 1, '(Intercept)'
+			WHERE intercept AND statistic <> 'beta'
+		)
+		SELECT terms.grp, terms.o, terms.term,
+			array_agg(CASE WHEN mdl.j < terms.enters OR c.term IS NULL THEN ''
+				WHEN c.b IS NULL THEN survey_reg._caption('aliased', style)
+				WHEN statistic = 'beta' THEN survey_reg._num(c.beta, style, true)
+					|| survey_reg._stars(c.p, style)
+				WHEN statistic = 'b' THEN survey_reg._num(c.b, style)
+					|| survey_reg._stars(c.p, style)
+				ELSE survey_reg._num(c.b, style) || survey_reg._stars(c.p, style)
+					|| ' (' || survey_reg._num(c.se, style) || ')' END
+				ORDER BY mdl.j) AS cells
+		FROM terms CROSS JOIN generate_series(1, nmodels) AS mdl(j)
+			LEFT JOIN c ON c.model = mdl.j AND c.term = terms.term
+		GROUP BY terms.grp, terms.o, terms.term
+		ORDER BY terms.grp, terms.o
+	LOOP
+		-- the constant's group (nmodels + 1) opens no block
+		rws := rws || survey_reg._block_rows(CASE WHEN rec.grp <= nmodels THEN rec.grp::int END,
+			cur_block, rec.term, rec.cells, block_labels, style);
+		cur_block := CASE WHEN rec.grp <= nmodels THEN rec.grp ELSE cur_block END;
+	END LOOP;
+
+	FOREACH key IN ARRAY coalesce(summary, '{}') LOOP
+		cells := ARRAY(SELECT CASE key
+				WHEN 'n' THEN survey_reg._num(s_n[j], style, false, 0)
+				WHEN 'r' THEN survey_reg._num(s_r[j], style, true)
+				WHEN 'r2' THEN survey_reg._num(s_r2[j], style, true) || survey_reg._stars(s_p[j], style)
+				WHEN 'adj_r2' THEN survey_reg._num(s_adj[j], style, true) || survey_reg._stars(s_p[j], style)
+				WHEN 'r2_change' THEN survey_reg._num(s_r2c[j], style, true) || survey_reg._stars(s_pc[j], style)
+				WHEN 'f' THEN survey_reg._num(s_f[j], style, false, 2) || survey_reg._stars(s_p[j], style)
+				WHEN 'f_change' THEN survey_reg._num(s_fc[j], style, false, 2) || survey_reg._stars(s_pc[j], style)
+				WHEN 'se_estimate' THEN survey_reg._num(s_se[j], style)
+				END
+			FROM generate_series(1, nmodels) AS j ORDER BY j);
+		rws := rws || survey_reg._row(key, survey_reg._caption(key, style), cells);
+	END LOOP;
+	IF jsonb_array_length(style->'levels') > 0 THEN
+		rws := rws || survey_reg._row('note', survey_reg._stars_note(style));
+	END IF;
+	RETURN survey_reg._table(rws);
+END
+$$;
+
+-- logistic_table: hierarchical logistic regression as a publication table
+-- (SPSS LOGISTIC REGRESSION's "Variables in the Equation" per block): per
+-- model three columns, B with stars, SE and the odds ratio with its 95%
+-- interval; then N, -2LL, the block's chi-square change (df, p) and the
+-- Cox-Snell and Nagelkerke R².  Numbers come from logistic_coefficients
+-- and logistic_summary (so the same fit, SEs and design options).
+CREATE FUNCTION survey_reg._logistic_rows(src text, dependent text,
+	blocks text[], weight text, intercept bool, se text, cluster text,
+	strata text, weight_type text, lonely_psu text, block_labels text[],
+	model_labels text[], title text, style jsonb, fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	nmodels int := coalesce(array_length(blocks, 1), 0);
+	rws jsonb[] := '{}';
+	rec record;
+	cur_block int := 0;
+	sep text := CASE WHEN style->>'dm' = ',' THEN '; ' ELSE ', ' END;
+	k text;
+	cj jsonb;
+	sj jsonb;
+BEGIN
+	IF src IS NULL OR dependent IS NULL OR blocks IS NULL THEN
+		RETURN NULL;
+	END IF;
+	-- one fit per call, kept as jsonb (a STABLE function makes no temp table)
+	SELECT coalesce(jsonb_agg(to_jsonb(c)), '[]')
+	INTO cj
+	FROM survey_reg.logistic_coefficients(src, dependent, blocks, weight,
+		intercept, se, cluster, strata, weight_type, lonely_psu, fpc, cluster2,
+		fpc2, domain)
+		WITH ORDINALITY c(model, term, b, se, z, p, odds_ratio, or_ci_lower, or_ci_upper, ord);
+	SELECT coalesce(jsonb_agg(to_jsonb(s)), '[]') INTO sj
+	FROM survey_reg.logistic_summary(src, dependent, blocks, weight,
+		intercept, se, cluster, strata, weight_type, lonely_psu, fpc, cluster2,
+		fpc2, domain) s;
+
+	title := survey_reg._fill(coalesce(title, survey_reg._caption('title_logistic', style)),
+		ARRAY['dependent', 'n'],
+		ARRAY[survey_reg._label(dependent, style),
+			survey_reg._n_text(ARRAY(SELECT s0.n FROM jsonb_to_recordset(sj) AS s0(model int, n float8, deviance float8, chi_square_change float8, df_change int, p_change float8, cox_snell_r2 float8, nagelkerke_r2 float8, converged bool) ORDER BY s0.model))]);
+	IF title <> '' THEN
+		rws := rws || survey_reg._row('title', title);
+	END IF;
+	rws := rws || survey_reg._row('header', '', ARRAY(
+		SELECT CASE WHEN c = 1 THEN coalesce(model_labels[j],
+				survey_reg._caption('model', style) || ' ' || j) ELSE '' END
+		FROM generate_series(1, nmodels) AS j, generate_series(1, 3) AS c
+		ORDER BY j, c));
+	rws := rws || survey_reg._row('header', '', ARRAY(
+		SELECT survey_reg._caption(CASE c WHEN 1 THEN 'b' WHEN 2 THEN 'se'
+			ELSE 'odds_ratio_ci' END, style)
+		FROM generate_series(1, nmodels) AS j, generate_series(1, 3) AS c
+		ORDER BY j, c));
+
+	-- a term's block: the first model it is in; the constant last
+	FOR rec IN
+		WITH terms AS (
+			SELECT c0.term, min(c0.model) AS enters, min(c0.ord) AS o
+			FROM jsonb_to_recordset(cj) AS c0(model int, term text, b float8, se float8, p float8, odds_ratio float8, or_ci_lower float8, or_ci_upper float8, ord bigint) GROUP BY c0.term),
+		c AS (SELECT * FROM jsonb_to_recordset(cj) AS c0(model int, term text, b float8, se float8, p float8, odds_ratio float8, or_ci_lower float8, or_ci_upper float8, ord bigint))
+		SELECT t.term, t.enters,
+			array_agg(CASE WHEN c.term IS NULL THEN ''
+				WHEN x.c = 1 THEN survey_reg._num(c.b, style) || survey_reg._stars(c.p, style)
+				WHEN x.c = 2 THEN survey_reg._num(c.se, style)
+				ELSE survey_reg._num(c.odds_ratio, style) || ' ['
+					|| survey_reg._num(c.or_ci_lower, style) || sep
+					|| survey_reg._num(c.or_ci_upper, style) || ']' END
+				ORDER BY m.j, x.c) AS cells
+		FROM terms t CROSS JOIN generate_series(1, nmodels) AS m(j)
+			CROSS JOIN generate_series(1, 3) AS x(c)
+			LEFT JOIN c ON c.model = m.j AND c.term = t.term
+		GROUP BY t.term, t.enters, t.o
+		ORDER BY t.term = '(Intercept)', t.enters, t.o
+	LOOP
+		-- the constant opens no block
+		rws := rws || survey_reg._block_rows(CASE WHEN rec.term <> '(Intercept)' THEN rec.enters END,
+			cur_block, rec.term, rec.cells, block_labels, style);
+		cur_block := CASE WHEN rec.term <> '(Intercept)' THEN rec.enters ELSE cur_block END;
+	END LOOP;
+
+	-- model rows: the value in the B column, the others empty
+	FOREACH k IN ARRAY ARRAY['n', 'neg2ll', 'chi_square_change', 'df_change',
+			'p_change', 'cox_snell_r2', 'nagelkerke_r2'] LOOP
+		rws := rws || survey_reg._row(k, survey_reg._caption(k, style), ARRAY(
+			SELECT CASE WHEN x.c > 1 THEN '' ELSE coalesce(CASE k
+				WHEN 'n' THEN survey_reg._num(s.n, style, false, 0)
+				WHEN 'neg2ll' THEN survey_reg._num(s.deviance, style, false, 2)
+				WHEN 'chi_square_change' THEN survey_reg._num(s.chi_square_change, style, false, 2)
+					|| survey_reg._stars(s.p_change, style)
+				WHEN 'df_change' THEN s.df_change::text
+				WHEN 'p_change' THEN survey_reg._num(s.p_change, style, true)
+				WHEN 'cox_snell_r2' THEN survey_reg._num(s.cox_snell_r2, style, true)
+				WHEN 'nagelkerke_r2' THEN survey_reg._num(s.nagelkerke_r2, style, true)
+				END, '') END
+			FROM generate_series(1, nmodels) AS m(j) CROSS JOIN generate_series(1, 3) AS x(c)
+				LEFT JOIN jsonb_to_recordset(sj) AS s(model int, n float8, deviance float8, chi_square_change float8, df_change int, p_change float8, cox_snell_r2 float8, nagelkerke_r2 float8, converged bool) ON s.model = m.j
+			ORDER BY m.j, x.c));
+	END LOOP;
+	IF EXISTS (SELECT FROM jsonb_to_recordset(sj) AS s0(model int, n float8, deviance float8, chi_square_change float8, df_change int, p_change float8, cox_snell_r2 float8, nagelkerke_r2 float8, converged bool) WHERE NOT s0.converged) THEN
+		rws := rws || survey_reg._row('note', survey_reg._caption('not_converged', style));
+	END IF;
+	IF jsonb_array_length(style->'levels') > 0 THEN
+		rws := rws || survey_reg._row('note', survey_reg._stars_note(style));
+	END IF;
+	RETURN survey_reg._table(rws);
+END
+$$;
+
+CREATE FUNCTION survey_reg.logistic_table(source text, dependent text,
+	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
+	se text DEFAULT 'classical', cluster text DEFAULT NULL,
+	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL, block_labels text[] DEFAULT NULL,
+	model_labels text[] DEFAULT NULL, digits int DEFAULT 3,
+	decimal_mark text DEFAULT '.', leading_zero bool DEFAULT true,
+	star_levels float8[] DEFAULT '{0.05,0.01,0.001}',
+	labels jsonb DEFAULT NULL, captions jsonb DEFAULT NULL,
+	language text DEFAULT 'en', title text DEFAULT NULL)
+RETURNS TABLE(row_no int, kind text, label text, cells text[], line text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+AS $$
+	-- the name resolved in the caller's search path (_logistic_rows runs
+	-- with a fixed one)
+	SELECT * FROM survey_reg._lay_out(survey_reg._logistic_rows(
+		survey_reg._relation_name(source::pg_catalog.regclass), dependent, blocks, weight, intercept, se, cluster, strata,
+		weight_type, lonely_psu, block_labels, model_labels, title,
+		survey_reg._style(digits, decimal_mark, leading_zero, star_levels,
+			labels, captions, language), fpc, cluster2, fpc2, domain))
+$$;
+COMMENT ON FUNCTION survey_reg.logistic_table(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text, text[], text[], int, text, bool, float8[], jsonb, jsonb, text, text) IS
+	'hierarchical logistic regression of a table or view as a publication table (SPSS style): per model B with stars, SE and odds ratio [95% CI]; then N, -2LL, chi-square change (df, p), Cox-Snell and Nagelkerke R²';
+
+CREATE FUNCTION survey_reg.logistic_table_long(source text, dependent text,
+	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
+	se text DEFAULT 'classical', cluster text DEFAULT NULL,
+	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL, block_labels text[] DEFAULT NULL,
+	model_labels text[] DEFAULT NULL, digits int DEFAULT 3,
+	decimal_mark text DEFAULT '.', leading_zero bool DEFAULT true,
+	star_levels float8[] DEFAULT '{0.05,0.01,0.001}',
+	labels jsonb DEFAULT NULL, captions jsonb DEFAULT NULL,
+	language text DEFAULT 'en', title text DEFAULT NULL)
+RETURNS TABLE(table_title text, row_no int, row_kind text, row_label text,
+	section text, column_no int, column_label text, value float8,
+	stars text, cell text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+AS $$
+	SELECT l.* FROM survey_reg._long((SELECT pg_catalog.jsonb_agg(t ORDER BY t.row_no)
+		FROM survey_reg.logistic_table(
+			source, dependent, blocks, weight, intercept, se, cluster, strata,
+			weight_type, lonely_psu, fpc, cluster2, fpc2, domain, block_labels,
+			model_labels, digits,
+			decimal_mark, leading_zero, star_levels, labels, captions,
+			language, title) t)) l
+$$;
+COMMENT ON FUNCTION survey_reg.logistic_table_long(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text, text[], text[], int, text, bool, float8[], jsonb, jsonb, text, text) IS
+	'logistic_table in long form for BI tools: one row per cell with its row and column position and labels, numeric value (float8, as printed), stars and text';
+
+-- issue 17, item 3: logistic_step_array, the array form of the logistic
+-- iteration that Citus can split (src/sql/47_logistic.sql)
+-- The same with the row's dependent and columns as one float8[]: Citus
+-- cannot split a VARIADIC "any" aggregate (src/citus_relation.c), so the
+-- table-name forms scan a Citus relation with this one.
+CREATE FUNCTION survey_reg.logistic_step_array_transfn(float8[], fit float8[],
+	weight float8, vals float8[])
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'logistic_step_array_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE survey_reg.logistic_step_array(fit float8[], weight float8, vals float8[]) (
+	SFUNC = survey_reg.logistic_step_array_transfn,
+	STYPE = float8[],
+	COMBINEFUNC = survey_reg.logistic_combinefn,
+	PARALLEL = SAFE
+);
+
+COMMENT ON FUNCTION survey_reg.logistic_step_array_transfn(float8[], float8[], float8, float8[]) IS
+	'transition function of aggregate logistic_step_array: one row''s deviance, gradient and information added for every model';
+COMMENT ON AGGREGATE survey_reg.logistic_step_array(float8[], float8, float8[]) IS
+	'logistic_step with the row''s 0/1 dependent and columns as one float8[] (the form Citus can split into partial states)';
+
 -- issue 14, deliverable 2: list arguments written as one string
 -- (src/sql/87_list_hints.sql, the same text)
 -- A list argument written as one string (issue 14, deliverable 2).

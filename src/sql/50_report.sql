@@ -652,6 +652,35 @@ AS $$
 	SELECT jsonb_build_object('align', coalesce(align, ''), 'rows', to_jsonb(rows))
 $$;
 
+-- One term's rows of a model table: its block's label row first when the
+-- term opens a block (block: the term's block, NULL for the constant;
+-- prev_block: the block of the rows before), then the term's row.  Used by
+-- the regression and logistic tables.
+CREATE FUNCTION survey_reg._block_rows(block int, prev_block int, term text,
+	cells text[], block_labels text[], style jsonb)
+RETURNS jsonb[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rws jsonb[] := '{}';
+	blabel text;
+BEGIN
+	IF block IS NOT NULL AND block IS DISTINCT FROM prev_block THEN
+		blabel := CASE WHEN block_labels IS NULL
+			THEN survey_reg._caption('block', style) || ' ' || block
+			ELSE block_labels[block] END;
+		IF blabel IS NOT NULL AND blabel <> '' THEN
+			rws := rws || survey_reg._row('block', blabel);
+		END IF;
+	END IF;
+	RETURN rws || survey_reg._row(CASE WHEN term = '(Intercept)' THEN 'constant' ELSE 'term' END,
+		CASE WHEN term = '(Intercept)' THEN survey_reg._caption('constant', style)
+			ELSE survey_reg._label(term, style) END,
+		cells);
+END
+$$;
+
 -- Regression table (the article's Table 2): one column per model, terms
 -- grouped under their block's label, then the model summary rows.
 CREATE FUNCTION survey_reg._regression_rows(m survey_reg.moments,
@@ -680,7 +709,6 @@ DECLARE
 	cur_block int := 0;
 	key text;
 	bad text;
-	blabel text;
 BEGIN
 	IF m IS NULL OR dependent IS NULL OR blocks IS NULL THEN
 		RETURN NULL;
@@ -746,19 +774,10 @@ BEGIN
 		GROUP BY terms.grp, terms.o, terms.term
 		ORDER BY terms.grp, terms.o
 	LOOP
-		IF rec.grp <> cur_block AND rec.grp <= nmodels THEN
-			cur_block := rec.grp;
-			blabel := CASE WHEN block_labels IS NULL
-				THEN survey_reg._caption('block', style) || ' ' || rec.grp
-				ELSE block_labels[rec.grp] END;
-			IF blabel IS NOT NULL AND blabel <> '' THEN
-				rws := rws || survey_reg._row('block', blabel);
-			END IF;
-		END IF;
-		rws := rws || survey_reg._row(CASE WHEN rec.term = '(Intercept)' THEN 'constant' ELSE 'term' END,
-			CASE WHEN rec.term = '(Intercept)' THEN survey_reg._caption('constant', style)
-				ELSE survey_reg._label(rec.term, style) END,
-			rec.cells);
+		-- the constant's group (nmodels + 1) opens no block
+		rws := rws || survey_reg._block_rows(CASE WHEN rec.grp <= nmodels THEN rec.grp::int END,
+			cur_block, rec.term, rec.cells, block_labels, style);
+		cur_block := CASE WHEN rec.grp <= nmodels THEN rec.grp ELSE cur_block END;
 	END LOOP;
 
 	FOREACH key IN ARRAY coalesce(summary, '{}') LOOP

@@ -7,7 +7,9 @@
 CREATE FUNCTION survey_reg._logistic_rows(src text, dependent text,
 	blocks text[], weight text, intercept bool, se text, cluster text,
 	strata text, weight_type text, lonely_psu text, block_labels text[],
-	model_labels text[], title text, style jsonb)
+	model_labels text[], title text, style jsonb, fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
@@ -17,7 +19,6 @@ DECLARE
 	rws jsonb[] := '{}';
 	rec record;
 	cur_block int := 0;
-	blabel text;
 	sep text := CASE WHEN style->>'dm' = ',' THEN '; ' ELSE ', ' END;
 	k text;
 	cj jsonb;
@@ -30,11 +31,13 @@ BEGIN
 	SELECT coalesce(jsonb_agg(to_jsonb(c)), '[]')
 	INTO cj
 	FROM survey_reg.logistic_coefficients(src, dependent, blocks, weight,
-		intercept, se, cluster, strata, weight_type, lonely_psu)
+		intercept, se, cluster, strata, weight_type, lonely_psu, fpc, cluster2,
+		fpc2, domain)
 		WITH ORDINALITY c(model, term, b, se, z, p, odds_ratio, or_ci_lower, or_ci_upper, ord);
 	SELECT coalesce(jsonb_agg(to_jsonb(s)), '[]') INTO sj
 	FROM survey_reg.logistic_summary(src, dependent, blocks, weight,
-		intercept, se, cluster, strata, weight_type, lonely_psu) s;
+		intercept, se, cluster, strata, weight_type, lonely_psu, fpc, cluster2,
+		fpc2, domain) s;
 
 	title := survey_reg._fill(coalesce(title, survey_reg._caption('title_logistic', style)),
 		ARRAY['dependent', 'n'],
@@ -74,19 +77,10 @@ BEGIN
 		GROUP BY t.term, t.enters, t.o
 		ORDER BY t.term = '(Intercept)', t.enters, t.o
 	LOOP
-		IF rec.term <> '(Intercept)' AND rec.enters <> cur_block THEN
-			cur_block := rec.enters;
-			blabel := CASE WHEN block_labels IS NULL
-				THEN survey_reg._caption('block', style) || ' ' || rec.enters
-				ELSE block_labels[rec.enters] END;
-			IF blabel IS NOT NULL AND blabel <> '' THEN
-				rws := rws || survey_reg._row('block', blabel);
-			END IF;
-		END IF;
-		rws := rws || survey_reg._row(CASE WHEN rec.term = '(Intercept)' THEN 'constant' ELSE 'term' END,
-			CASE WHEN rec.term = '(Intercept)' THEN survey_reg._caption('constant', style)
-				ELSE survey_reg._label(rec.term, style) END,
-			rec.cells);
+		-- the constant opens no block
+		rws := rws || survey_reg._block_rows(CASE WHEN rec.term <> '(Intercept)' THEN rec.enters END,
+			cur_block, rec.term, rec.cells, block_labels, style);
+		cur_block := CASE WHEN rec.term <> '(Intercept)' THEN rec.enters ELSE cur_block END;
 	END LOOP;
 
 	-- model rows: the value in the B column, the others empty
@@ -121,7 +115,9 @@ CREATE FUNCTION survey_reg.logistic_table(source text, dependent text,
 	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
 	se text DEFAULT 'classical', cluster text DEFAULT NULL,
 	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
-	lonely_psu text DEFAULT 'fail', block_labels text[] DEFAULT NULL,
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL, block_labels text[] DEFAULT NULL,
 	model_labels text[] DEFAULT NULL, digits int DEFAULT 3,
 	decimal_mark text DEFAULT '.', leading_zero bool DEFAULT true,
 	star_levels float8[] DEFAULT '{0.05,0.01,0.001}',
@@ -136,16 +132,18 @@ AS $$
 		survey_reg._relation_name(source::pg_catalog.regclass), dependent, blocks, weight, intercept, se, cluster, strata,
 		weight_type, lonely_psu, block_labels, model_labels, title,
 		survey_reg._style(digits, decimal_mark, leading_zero, star_levels,
-			labels, captions, language)))
+			labels, captions, language), fpc, cluster2, fpc2, domain))
 $$;
-COMMENT ON FUNCTION survey_reg.logistic_table(text, text, text[], text, bool, text, text, text, text, text, text[], text[], int, text, bool, float8[], jsonb, jsonb, text, text) IS
+COMMENT ON FUNCTION survey_reg.logistic_table(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text, text[], text[], int, text, bool, float8[], jsonb, jsonb, text, text) IS
 	'hierarchical logistic regression of a table or view as a publication table (SPSS style): per model B with stars, SE and odds ratio [95% CI]; then N, -2LL, chi-square change (df, p), Cox-Snell and Nagelkerke R²';
 
 CREATE FUNCTION survey_reg.logistic_table_long(source text, dependent text,
 	blocks text[], weight text DEFAULT NULL, intercept bool DEFAULT true,
 	se text DEFAULT 'classical', cluster text DEFAULT NULL,
 	strata text DEFAULT NULL, weight_type text DEFAULT 'frequency',
-	lonely_psu text DEFAULT 'fail', block_labels text[] DEFAULT NULL,
+	lonely_psu text DEFAULT 'fail', fpc text DEFAULT NULL,
+	cluster2 text DEFAULT NULL, fpc2 text DEFAULT NULL,
+	domain text DEFAULT NULL, block_labels text[] DEFAULT NULL,
 	model_labels text[] DEFAULT NULL, digits int DEFAULT 3,
 	decimal_mark text DEFAULT '.', leading_zero bool DEFAULT true,
 	star_levels float8[] DEFAULT '{0.05,0.01,0.001}',
@@ -159,9 +157,10 @@ AS $$
 	SELECT l.* FROM survey_reg._long((SELECT pg_catalog.jsonb_agg(t ORDER BY t.row_no)
 		FROM survey_reg.logistic_table(
 			source, dependent, blocks, weight, intercept, se, cluster, strata,
-			weight_type, lonely_psu, block_labels, model_labels, digits,
+			weight_type, lonely_psu, fpc, cluster2, fpc2, domain, block_labels,
+			model_labels, digits,
 			decimal_mark, leading_zero, star_levels, labels, captions,
 			language, title) t)) l
 $$;
-COMMENT ON FUNCTION survey_reg.logistic_table_long(text, text, text[], text, bool, text, text, text, text, text, text[], text[], int, text, bool, float8[], jsonb, jsonb, text, text) IS
+COMMENT ON FUNCTION survey_reg.logistic_table_long(text, text, text[], text, bool, text, text, text, text, text, text, text, text, text, text[], text[], int, text, bool, float8[], jsonb, jsonb, text, text) IS
 	'logistic_table in long form for BI tools: one row per cell with its row and column position and labels, numeric value (float8, as printed), stars and text';

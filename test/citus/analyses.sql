@@ -1,5 +1,5 @@
 -- Every table-name analysis of distributed tables equals the same analysis
--- of a local copy (to 1e-12 relative; describe to 1e-14), with
+-- of a local copy (to 1e-12 relative; describe to 1e-14, logistic 1e-11), with
 -- citus.coordinator_aggregation_strategy = 'disabled': an aggregate that
 -- Citus cannot split into worker_partial_agg / coord_combine_agg is an
 -- error instead of a pull of the rows to the coordinator.  Run by
@@ -22,7 +22,12 @@ SELECT g AS respondent, 1 + (g * 7919) % 108 AS office,
 	CASE WHEN g % 13 = 0 THEN NULL ELSE 1 + (g * 31) % 5 END::float8 AS i1,
 	(1 + (g * 37 + g / 7) % 5)::float8 AS i2,
 	(1 + (g * 41 + g / 5) % 5)::float8 AS i3,
-	CASE WHEN g % 29 = 0 THEN NULL ELSE 1 + (g * 43 + g / 3) % 5 END::float8 AS i4
+	CASE WHEN g % 29 = 0 THEN NULL ELSE 1 + (g * 43 + g / 3) % 5 END::float8 AS i4,
+	-- a binary outcome for the logistic functions, a domain flag (with
+	-- NULLs) and a first-stage population count per region
+	sin(g * 1.3) + 0.1 * ((g % 17)::float8 / 3) + 0.05 * ((1 + (g * 7919) % 108) % 7) > 0.4 AS yb,
+	CASE WHEN g % 19 = 0 THEN NULL ELSE g % 4 <> 0 END AS dom,
+	40::float8 AS offices_in_region
 FROM generate_series(1, 20000) g;
 -- the items correlate (a scale): i2..i4 lean on i1
 UPDATE survey_local SET i2 = least(5, greatest(1, round((i2 + coalesce(i1, 3)) / 2))),
@@ -116,7 +121,7 @@ BEGIN
 	END LOOP;
 END $$;
 
-SELECT plan(4 * 35 + 4);
+SELECT plan(4 * 43 + 5);
 
 -- CREATE EXTENSION on the coordinator reached both workers
 SELECT is((SELECT array_agg(result ORDER BY nodeport) FROM run_command_on_workers(
@@ -148,6 +153,11 @@ SELECT throws_like($q$SELECT survey_reg.moments_of(y, x1) FROM survey_by_office$
 -- and with the aggregation strategy disabled, nothing pulls rows instead
 SELECT throws_like($q$SELECT survey_reg.moments(ARRAY[y, x1] ORDER BY y) FROM survey_by_office$q$,
 	'%unsupported aggregate function%', 'the disabled coordinator aggregation refuses an aggregate it cannot split');
+-- the logistic iteration's array form is split too
+SELECT matches(pg_temp.plan_of($q$SELECT survey_reg.logistic_step_array(
+	'{7617,1,1,1,0,0,1,1,0,0}'::float8[], w, ARRAY[yb::int, x2]::float8[]) FROM survey_by_office$q$),
+	'worker_partial_agg.*coord_combine_agg|coord_combine_agg.*worker_partial_agg',
+	'logistic_step_array is split into worker_partial_agg and coord_combine_agg');
 
 SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.describe('%1$s', ARRAY['y', 'x1', 'x2', 'x3', 'i1'])$q$,
 	'describe', 1e-14);
@@ -180,6 +190,22 @@ SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.coefficients('%1$s', 'y',
 	'coefficients se design, probability weights');
 SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.model_summary('%1$s', 'y', ARRAY['x1', 'x2, x3'], weight => 'w', se => 'hc3')$q$,
 	'model_summary se hc3, frequency weights');
+-- logistic regression: the iterations with logistic_step_array, the
+-- robust, cluster and design variances from the scores.  To 1e-11: b,
+-- SE and z agree to ~1e-14, but p of z near 14 (p ~ 1e-46) moves by
+-- z^2 times z's relative difference (~2e-12 seen)
+SELECT pg_temp.same(format($q$SELECT * FROM survey_reg.%s('%%1$s', 'yb', ARRAY['x2', 'x3, i1'], se => %L%s)$q$,
+		f.fn, s.se, s.extra), f.fn || ' se ' || s.se, 1e-11)
+FROM (VALUES (1, 'classical', ''), (2, 'hc1', ''), (3, 'hc3', ''),
+		(4, 'cluster', $$, cluster => 'office'$$),
+		(5, 'design', $$, cluster => 'office', strata => 'region'$$)) s(o, se, extra),
+	(VALUES (1, 'logistic_summary'), (2, 'logistic_coefficients')) f(o, fn)
+WHERE f.fn = 'logistic_coefficients' OR s.o = 1
+ORDER BY s.o, f.o;
+SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.logistic_coefficients('%1$s', 'yb', ARRAY['x2', 'x3, i1'], weight => 'w', weight_type => 'probability', cluster => 'office', strata => 'region', fpc => 'offices_in_region', domain => 'dom')$q$,
+	'logistic_coefficients design with fpc and a domain', 1e-11);
+SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.logistic_table('%1$s', 'yb', ARRAY['x2', 'x3, i1'], weight => 'w')$q$,
+	'logistic_table, frequency weights');
 SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.frequencies('%1$s', 'i1')$q$,
 	'frequencies');
 SELECT * FROM pg_temp.same($q$SELECT * FROM survey_reg.frequencies('%1$s', 'i4', weight => 'w')$q$,
