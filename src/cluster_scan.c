@@ -525,6 +525,24 @@ key_type_is_text(FunctionCallInfo fcinfo, int argno)
 	return false;				/* not reached */
 }
 
+/* a copy of v's state flagged as overflowed, without entries: small */
+static CsHeader *
+cs_overflowed(const CsView *v)
+{
+	CsHeader   *h = palloc(cs_size(v->h->k, v->h->msize, 0, 0));
+	CsView		nv;
+
+	memcpy(h, v->h, CS_HEADER);
+	SET_VARSIZE(h, cs_size(v->h->k, v->h->msize, 0, 0));
+	h->flags |= CS_OVERFLOW;
+	h->cap = h->nslots = h->nentries = 0;
+	h->keys_len = h->keys_cap = 0;
+	h->last = -1;
+	cs_layout(h, &nv);
+	memcpy(nv.m, v->m, v->h->msize);
+	return h;
+}
+
 /*
  * cluster_moments_of(stratum, cluster, weight float8, VARIADIC "any")
  * (stratum and cluster bigint or text; weight NULL is flagged; the
@@ -578,7 +596,12 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 	{
 		e = cs_find_or_add(&h, &v, &s, &c);
 		if (e < 0)
-			PG_RETURN_POINTER(h);
+		{
+			/* the rest of the scan skips its rows: the memory goes */
+			if (x != stack_x)
+				pfree(x);
+			PG_RETURN_POINTER(cs_overflowed(&v));
+		}
 		h->last = e;
 	}
 	if (complete)
@@ -589,24 +612,6 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 	if (x != stack_x)
 		pfree(x);
 	PG_RETURN_POINTER(h);
-}
-
-/* a copy of b flagged as overflowed, without entries */
-static CsHeader *
-cs_overflowed(const CsView *v)
-{
-	CsHeader   *h = palloc(cs_size(v->h->k, v->h->msize, 0, 0));
-	CsView		nv;
-
-	memcpy(h, v->h, CS_HEADER);
-	SET_VARSIZE(h, cs_size(v->h->k, v->h->msize, 0, 0));
-	h->flags |= CS_OVERFLOW;
-	h->cap = h->nslots = h->nentries = 0;
-	h->keys_len = h->keys_cap = 0;
-	h->last = -1;
-	cs_layout(h, &nv);
-	memcpy(nv.m, v->m, v->h->msize);
-	return h;
 }
 
 /* b into a (both checked; a ours); returns a, or its replacement */

@@ -4,35 +4,53 @@
  *
  * A cluster's (or PSU's) score is s_g = X_g'W_g y_g - X_g'W_g X_g b: it
  * needs only the cluster's sums of weights, of x and of the cross-products
- * x x' (the dependent among the x), which its moments state holds nearly
- * exactly.  So one grouped scan, GROUP BY stratum, cluster with a moments
- * state per group, gives everything: the merge of the groups' states is
- * the table's state (the fit), and each group's state gives its score once
- * the fit is known, without a second pass over the rows
- * (robust_group_scores, double-double).
+ * x x' (the dependent among the x).  So one scan that gives the table's
+ * moments state (the fit) and those sums per cluster gives everything:
+ * each cluster's score follows once the fit is known, without a second
+ * pass over the rows (robust_group_scores, double-double).
  *
- * Why the moments state per group and not plain sums: plain double sums
- * per group (1 + k + k(k+1)/2 of them, measured: 1.9 x classical instead of
- * 2.5 x at 1M rows, 2,000 clusters) carry ~n_g eps of rounding, so the
- * coefficients, SEs and p-values move in their last bits against the
- * classical fit and the aggregate-level pieces (expected/robust.out tests
- * p for equality); the state's double-double sums keep them equal.  Under
- * a hashed GROUP BY the state is updated row by row (~170 ns at k = 11;
- * its batch buffer would not fit the cache with thousands of groups, and
- * is not allowed to grow there: moments_agg.c).
+ * The scan is, in order of preference:
  *
- * Memory, with many clusters in view.  The grouped scan is PostgreSQL's
- * own HashAggregate, which keeps within work_mem * hash_mem_multiplier and
- * spills to disk beyond it (a hashed group's state keeps the size it was
- * made with, so the hash table counts it); the groups it returns are kept
- * in a tuplestore, in memory up to work_mem and in a temporary file
- * beyond; the meat holds one entry per stratum.  A state of k = 11 columns
- * takes ~1.9 kB, so 100,000 clusters are ~190 MB of states, spilled rather
- * than held: the backend's memory is bounded by work_mem, not by the
- * number of clusters (bench/robust.sh measures 100,000), and no
- * switch-over to two scans is needed.  Designs without a cluster column
- * (rows as PSUs) keep the per-row path; Citus relations group the array
- * form of the moments aggregate, which Citus can split (citus_relation.c).
+ * 1. One ungrouped aggregate, cluster_moments_of (cluster_scan.c): the
+ *    classical fit's own moments state, updated by the same batched code,
+ *    so the coefficients are the classical fit's bit for bit, and a hash
+ *    of the (stratum, cluster) keys holding plain double sums about each
+ *    cluster's first row.  Those carry ~n_g eps of rounding, which reaches
+ *    only the SEs (~1e-15 relative), not the fit.  Measured at 1M rows x 10
+ *    predictors, 2,000 clusters: bench/README.md, issue 18.  It needs keys
+ *    of integer or text type (varchar; deterministic collations) and a
+ *    relation not on Citus.
+ *
+ * 2. Otherwise, or when the clusters' sums pass the memory limit: GROUP BY
+ *    stratum, cluster with a moments state per group, merged here.  Why
+ *    not plain sums per group there: the merged plain sums would be the
+ *    fit's state, and ~n_g eps moved the coefficients and p-values in their
+ *    last bits against the classical fit (expected/robust.out compares p
+ *    exactly); the per-group states' double-double sums keep them equal.
+ *    Under a hashed GROUP BY the state is updated row by row (~170 ns at
+ *    k = 11; its batch buffer is not allowed to grow there: moments_agg.c),
+ *    which is why this is the fallback.
+ *
+ * Memory, with many clusters in view.  The one-scan state takes ~(48 + 8
+ * (2k + k(k+1)/2)) bytes a cluster plus its key and hash slots (~0.76 kB
+ * at k = 11, 2,000 clusters ~1.5 MB); it grows by doubling, and a growth
+ * holds the old state, the new one and the executor's copy of it, so it
+ * grows only while that peak stays within work_mem * hash_mem_multiplier
+ * (get_hash_memory_limit; at work_mem 4 MB and the default multiplier 2,
+ * some 4,000 clusters of k = 11).  Past it the aggregate stops reading rows
+ * and returns an overflowed state, and the grouped scan runs instead, with
+ * the same snapshot: the rows are read twice (one wasted partial scan),
+ * correct for any number of clusters, slower.  The grouped scan is
+ * PostgreSQL's own HashAggregate, which keeps its hash table within work_mem
+ * * hash_mem_multiplier and spills to disk beyond it (a hashed group's
+ * state keeps the size it was made with, so the hash table counts it); the
+ * groups it returns are kept in a tuplestore, in memory up to work_mem and
+ * in a temporary file beyond; the meat holds one entry per stratum.  So the
+ * backend's memory is bounded by about work_mem * hash_mem_multiplier +
+ * work_mem either way, not by the number of clusters (bench/robust.sh
+ * measures 100,000).  Designs without a cluster column (rows as PSUs) keep
+ * the per-row path; Citus relations group the array form of the moments
+ * aggregate, which Citus can split (citus_relation.c).
  */
 #include "robust.h"
 
