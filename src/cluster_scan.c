@@ -51,6 +51,7 @@ PG_FUNCTION_INFO_V1(cluster_moments_of_finalfn);
 #define CS_FIRST_VAR	4		/* SQL argument of y (0 is the state) */
 #define CS_STACK_K		64
 #define CS_MIN_ENTRIES	64
+#define CS_SLOTS_PER_ENTRY 4	/* a load of 1/4 at most: short probes */
 
 /* a key's length: >= 0 bytes of a text key, or one of these */
 #define CS_KEY_NULL		(-1)
@@ -63,7 +64,7 @@ typedef struct CsHeader
 	int32		k;
 	int32		flags;
 	int32		text_keys;		/* bit 0 stratum, bit 1 cluster: text */
-	int32		nslots;			/* a power of two, 2 * cap */
+	int32		nslots;			/* a power of two, CS_SLOTS_PER_ENTRY * cap */
 	int32		nentries;
 	int32		cap;
 	int32		last;			/* entry of the last row: a cache, -1 none */
@@ -87,11 +88,21 @@ typedef struct CsEntry
 	double		sw;				/* their sum of weights */
 } CsEntry;
 
+/*
+ * a hash slot: the entry and the top of its hash, so that a probe that
+ * misses does not read the entry
+ */
+typedef struct CsSlot
+{
+	int32		entry;			/* -1: empty */
+	uint32		tag;
+} CsSlot;
+
 typedef struct CsView
 {
 	CsHeader   *h;
 	MomentsState *m;
-	int32	   *slots;
+	CsSlot	   *slots;
 	char	   *entries;
 	char	   *keys;
 	Size		esize;
@@ -106,7 +117,8 @@ cs_entry_size(int k)
 static Size
 cs_size(int k, Size msize, int cap, int64 keys_cap)
 {
-	return CS_HEADER + MAXALIGN(msize) + MAXALIGN(sizeof(int32) * 2 * (Size) cap)
+	return CS_HEADER + MAXALIGN(msize)
+		+ MAXALIGN(sizeof(CsSlot) * CS_SLOTS_PER_ENTRY * (Size) cap)
 		+ cs_entry_size(k) * (Size) cap + (Size) keys_cap;
 }
 
@@ -119,8 +131,8 @@ cs_layout(CsHeader *h, CsView *v)
 	v->h = h;
 	v->m = (MomentsState *) p;
 	p += MAXALIGN(h->msize);
-	v->slots = (int32 *) p;
-	p += MAXALIGN(sizeof(int32) * (Size) h->nslots);
+	v->slots = (CsSlot *) p;
+	p += MAXALIGN(sizeof(CsSlot) * (Size) h->nslots);
 	v->entries = p;
 	v->esize = cs_entry_size(h->k);
 	p += v->esize * (Size) h->cap;
@@ -158,8 +170,8 @@ cs_view(bytea *b, CsView *v)
 
 	if (len < CS_HEADER || h->magic != CS_MAGIC)
 		cs_bad("It is not a state of this aggregate.");
-	if (h->k < 1 || h->k > MOMENTS_MAX_K || h->cap < 0 || h->cap > INT32_MAX / 4
-		|| h->nslots != 2 * h->cap || (h->cap & (h->cap - 1)) != 0
+	if (h->k < 1 || h->k > MOMENTS_MAX_K || h->cap < 0 || h->cap > INT32_MAX / 8
+		|| h->nslots != CS_SLOTS_PER_ENTRY * h->cap || (h->cap & (h->cap - 1)) != 0
 		|| h->nentries < 0 || h->nentries > h->cap
 		|| h->keys_len < 0 || h->keys_len > h->keys_cap
 		|| h->keys_cap < 0 || h->keys_cap > (int64) MaxAllocSize
@@ -185,7 +197,7 @@ cs_view(bytea *b, CsView *v)
 			pfree(flushed);
 	}
 	for (i = 0; i < h->nslots; i++)
-		if (v->slots[i] < -1 || v->slots[i] >= h->nentries)
+		if (v->slots[i].entry < -1 || v->slots[i].entry >= h->nentries)
 			cs_bad("A hash slot points nowhere.");
 	for (i = 0; i < h->nentries; i++)
 	{
@@ -228,13 +240,13 @@ cs_new(int k, int text_keys, int cap, int64 keys_cap)
 	h->k = k;
 	h->text_keys = text_keys;
 	h->cap = cap;
-	h->nslots = 2 * cap;
+	h->nslots = CS_SLOTS_PER_ENTRY * cap;
 	h->last = -1;
 	h->keys_cap = keys_cap;
 	h->msize = msize;
 	cs_layout(h, &v);
 	memcpy(v.m, m, VARSIZE(m));
-	memset(v.slots, 0xff, sizeof(int32) * (Size) h->nslots);
+	memset(v.slots, 0xff, sizeof(CsSlot) * (Size) h->nslots);
 	return h;
 }
 
@@ -248,20 +260,22 @@ cs_grown(const CsView *v, int cap, int64 keys_cap)
 	memcpy(h, v->h, CS_HEADER);
 	SET_VARSIZE(h, cs_size(v->h->k, v->h->msize, cap, keys_cap));
 	h->cap = cap;
-	h->nslots = 2 * cap;
+	h->nslots = CS_SLOTS_PER_ENTRY * cap;
 	h->keys_cap = keys_cap;
 	cs_layout(h, &nv);
 	memcpy(nv.m, v->m, v->h->msize);
 	memcpy(nv.entries, v->entries, v->esize * (Size) v->h->nentries);
 	memcpy(nv.keys, v->keys, v->h->keys_len);
-	memset(nv.slots, 0xff, sizeof(int32) * (Size) h->nslots);
+	memset(nv.slots, 0xff, sizeof(CsSlot) * (Size) h->nslots);
 	for (int i = 0; i < h->nentries; i++)
 	{
-		uint32		s = (uint32) cs_entry(&nv, i)->hash & (h->nslots - 1);
+		uint64		hash = cs_entry(&nv, i)->hash;
+		uint32		s = (uint32) hash & (h->nslots - 1);
 
-		while (nv.slots[s] >= 0)
+		while (nv.slots[s].entry >= 0)
 			s = (s + 1) & (h->nslots - 1);
-		nv.slots[s] = i;
+		nv.slots[s].entry = i;
+		nv.slots[s].tag = (uint32) (hash >> 32);
 	}
 	return h;
 }
@@ -373,10 +387,11 @@ cs_find_or_add(CsHeader **hp, CsView *v, const CsKey *s, const CsKey *c)
 	slot = (uint32) hash & (h->nslots - 1);
 	for (int probes = 0; probes < h->nslots; probes++)
 	{
-		i = v->slots[slot];
+		i = v->slots[slot].entry;
 		if (i < 0)
 			break;
-		if (entry_is(v, cs_entry(v, i), hash, s, c))
+		if (v->slots[slot].tag == (uint32) (hash >> 32)
+			&& entry_is(v, cs_entry(v, i), hash, s, c))
 			return i;
 		slot = (slot + 1) & (h->nslots - 1);
 	}
@@ -392,7 +407,7 @@ cs_find_or_add(CsHeader **hp, CsView *v, const CsKey *s, const CsKey *c)
 		 * of it (in the aggregate context) at once: all within the limit
 		 */
 		if ((double) VARSIZE(h) + 2.0 * (double) cs_size(h->k, h->msize, cap, keys_cap)
-			> (double) get_hash_memory_limit() || cap > INT32_MAX / 4)
+			> (double) get_hash_memory_limit() || cap > INT32_MAX / 8)
 		{
 			h->flags |= CS_OVERFLOW;
 			return -1;
@@ -401,11 +416,12 @@ cs_find_or_add(CsHeader **hp, CsView *v, const CsKey *s, const CsKey *c)
 		*hp = h;
 		cs_layout(h, v);
 		slot = (uint32) hash & (h->nslots - 1);
-		while (v->slots[slot] >= 0)
+		while (v->slots[slot].entry >= 0)
 			slot = (slot + 1) & (h->nslots - 1);
 	}
 	i = h->nentries++;
-	v->slots[slot] = i;
+	v->slots[slot].entry = i;
+	v->slots[slot].tag = (uint32) (hash >> 32);
 	e = cs_entry(v, i);
 	memset(e, 0, v->esize);
 	e->hash = hash;
@@ -416,6 +432,36 @@ cs_find_or_add(CsHeader **hp, CsView *v, const CsKey *s, const CsKey *c)
 
 /* ---- sums ---- */
 
+/*
+ * s2 += wd_i d_j over the packed triangle, by rows: four pairs per vector
+ * operation where the CPU has AVX2 (ifunc), two with SSE2.  A product and
+ * a sum each, rounded as the scalar tail's (-ffp-contract=off: no fused
+ * multiply-add), so every build gives the same bits.
+ */
+typedef double cs_v4d __attribute__((vector_size(32)));
+typedef double cs_v4du __attribute__((vector_size(32), aligned(8), may_alias));
+
+__attribute__((target_clones("avx2", "default")))
+static void
+entry_add_pairs(double *restrict s2, const double *restrict d,
+				const double *restrict wd, int k)
+{
+	for (int i = 0; i < k; i++)
+	{
+		const int	n = k - i;
+		const double *dj = d + i;
+		const double w = wd[i];
+		const cs_v4d wv = {w, w, w, w};
+		int			j = 0;
+
+		for (; j + 4 <= n; j += 4)
+			*(cs_v4du *) (s2 + j) = *(cs_v4du *) (s2 + j) + wv * *(const cs_v4du *) (dj + j);
+		for (; j < n; j++)
+			s2[j] += w * dj[j];
+		s2 += n;
+	}
+}
+
 /* a complete row x (weight w) into an entry's sums about its first row */
 static inline void
 entry_add_row(CsEntry *e, int k, const double *x, double w)
@@ -423,8 +469,10 @@ entry_add_row(CsEntry *e, int k, const double *x, double w)
 	double	   *c = cs_sums(e),
 			   *s1 = c + k,
 			   *s2 = s1 + k;
-	double		d[CS_STACK_K];
+	double		d[CS_STACK_K],
+				wd[CS_STACK_K];
 	double	   *dp = k <= CS_STACK_K ? d : palloc(sizeof(double) * k);
+	double	   *wdp = k <= CS_STACK_K ? wd : palloc(sizeof(double) * k);
 
 	if (e->n == 0.0)
 		memcpy(c, x, sizeof(double) * k);
@@ -433,17 +481,15 @@ entry_add_row(CsEntry *e, int k, const double *x, double w)
 	for (int i = 0; i < k; i++)
 	{
 		dp[i] = x[i] - c[i];
-		s1[i] += w * dp[i];
+		wdp[i] = w * dp[i];
+		s1[i] += wdp[i];
 	}
-	for (int i = 0; i < k; i++)
-	{
-		double		wdi = w * dp[i];
-
-		for (int j = i; j < k; j++)
-			*s2++ += wdi * dp[j];
-	}
+	entry_add_pairs(s2, dp, wdp, k);
 	if (dp != d)
+	{
 		pfree(dp);
+		pfree(wdp);
+	}
 }
 
 /* b's sums into a's (the same cluster), re-based onto a's first row */
@@ -606,8 +652,13 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 	}
 	if (complete)
 	{
+		CsEntry    *entry = cs_entry(&v, e);
+
+		/* the entry's lines arrive while the moments state takes the row */
+		for (Size off = 0; off < v.esize; off += 64)
+			__builtin_prefetch((char *) entry + off, 1);
 		cs_moments_add(&v, x, w);
-		entry_add_row(cs_entry(&v, e), k, x, w);
+		entry_add_row(entry, k, x, w);
 	}
 	if (x != stack_x)
 		pfree(x);
