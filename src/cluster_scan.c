@@ -51,6 +51,7 @@ PG_FUNCTION_INFO_V1(cluster_moments_of_finalfn);
 #define CS_FIRST_VAR	4		/* SQL argument of y (0 is the state) */
 #define CS_STACK_K		64
 #define CS_MIN_ENTRIES	64
+#define CS_DEFER		8		/* rows whose entry update waits */
 #define CS_SLOTS_PER_ENTRY 4	/* a load of 1/4 at most: short probes */
 
 /* a key's length: >= 0 bytes of a text key, or one of these */
@@ -68,7 +69,7 @@ typedef struct CsHeader
 	int32		nentries;
 	int32		cap;
 	int32		last;			/* entry of the last row: a cache, -1 none */
-	int32		pad;
+	int32		ndefer;			/* complete rows waiting for their entry */
 	int64		keys_len;		/* bytes used of the text keys' area */
 	int64		keys_cap;
 	int64		msize;			/* bytes reserved for the moments state */
@@ -96,12 +97,19 @@ typedef struct CsSlot
 {
 	int32		entry;			/* -1: empty */
 	uint32		tag;
+	int32		slen;			/* integer keys: the key itself, so that */
+	int32		clen;			/* a hit reads no entry either */
+	int64		skey;
+	int64		ckey;
 } CsSlot;
 
 typedef struct CsView
 {
 	CsHeader   *h;
 	MomentsState *m;
+	int32	   *defer_entry;	/* [CS_DEFER] */
+	double	   *defer_w;		/* [CS_DEFER] */
+	double	   *defer_x;		/* [CS_DEFER * k] */
 	CsSlot	   *slots;
 	char	   *entries;
 	char	   *keys;
@@ -115,9 +123,15 @@ cs_entry_size(int k)
 }
 
 static Size
+cs_defer_size(int k)
+{
+	return MAXALIGN(sizeof(int32) * CS_DEFER) + sizeof(double) * CS_DEFER * ((Size) k + 1);
+}
+
+static Size
 cs_size(int k, Size msize, int cap, int64 keys_cap)
 {
-	return CS_HEADER + MAXALIGN(msize)
+	return CS_HEADER + MAXALIGN(msize) + cs_defer_size(k)
 		+ MAXALIGN(sizeof(CsSlot) * CS_SLOTS_PER_ENTRY * (Size) cap)
 		+ cs_entry_size(k) * (Size) cap + (Size) keys_cap;
 }
@@ -131,6 +145,10 @@ cs_layout(CsHeader *h, CsView *v)
 	v->h = h;
 	v->m = (MomentsState *) p;
 	p += MAXALIGN(h->msize);
+	v->defer_entry = (int32 *) p;
+	v->defer_w = (double *) (p + MAXALIGN(sizeof(int32) * CS_DEFER));
+	v->defer_x = v->defer_w + CS_DEFER;
+	p += cs_defer_size(h->k);
 	v->slots = (CsSlot *) p;
 	p += MAXALIGN(sizeof(CsSlot) * (Size) h->nslots);
 	v->entries = p;
@@ -149,6 +167,17 @@ static inline double *
 cs_sums(CsEntry *e)
 {
 	return (double *) (e + 1);
+}
+
+static inline void
+slot_set(CsSlot *slot, int entry, uint64 hash, const CsEntry *e)
+{
+	slot->entry = entry;
+	slot->tag = (uint32) (hash >> 32);
+	slot->slen = e->slen;
+	slot->clen = e->clen;
+	slot->skey = e->skey;
+	slot->ckey = e->ckey;
 }
 
 pg_noreturn static void
@@ -196,6 +225,11 @@ cs_view(bytea *b, CsView *v)
 		if (flushed != v->m)
 			pfree(flushed);
 	}
+	if (h->ndefer < 0 || h->ndefer > CS_DEFER)
+		cs_bad("It claims rows it cannot hold.");
+	for (i = 0; i < h->ndefer; i++)
+		if (v->defer_entry[i] < 0 || v->defer_entry[i] >= h->nentries)
+			cs_bad("A waiting row points nowhere.");
 	for (i = 0; i < h->nslots; i++)
 		if (v->slots[i].entry < -1 || v->slots[i].entry >= h->nentries)
 			cs_bad("A hash slot points nowhere.");
@@ -254,7 +288,8 @@ cs_new(int k, int text_keys, int cap, int64 keys_cap)
 static CsHeader *
 cs_grown(const CsView *v, int cap, int64 keys_cap)
 {
-	CsHeader   *h = palloc(cs_size(v->h->k, v->h->msize, cap, keys_cap));
+	/* zeroed: no stray bytes in a value that may be shown */
+	CsHeader   *h = palloc0(cs_size(v->h->k, v->h->msize, cap, keys_cap));
 	CsView		nv;
 
 	memcpy(h, v->h, CS_HEADER);
@@ -264,6 +299,7 @@ cs_grown(const CsView *v, int cap, int64 keys_cap)
 	h->keys_cap = keys_cap;
 	cs_layout(h, &nv);
 	memcpy(nv.m, v->m, v->h->msize);
+	memcpy(nv.defer_entry, v->defer_entry, cs_defer_size(h->k));
 	memcpy(nv.entries, v->entries, v->esize * (Size) v->h->nentries);
 	memcpy(nv.keys, v->keys, v->h->keys_len);
 	memset(nv.slots, 0xff, sizeof(CsSlot) * (Size) h->nslots);
@@ -274,8 +310,7 @@ cs_grown(const CsView *v, int cap, int64 keys_cap)
 
 		while (nv.slots[s].entry >= 0)
 			s = (s + 1) & (h->nslots - 1);
-		nv.slots[s].entry = i;
-		nv.slots[s].tag = (uint32) (hash >> 32);
+		slot_set(&nv.slots[s], i, hash, cs_entry(&nv, i));
 	}
 	return h;
 }
@@ -333,6 +368,7 @@ entry_is(const CsView *v, const CsEntry *e, uint64 hash, const CsKey *s,
 static inline void
 arg_key(FunctionCallInfo fcinfo, int argno, bool is_text, CsKey *k)
 {
+	k->value = 0;
 	if (PG_ARGISNULL(argno))
 		k->len = CS_KEY_NULL;
 	else if (!is_text)
@@ -390,9 +426,17 @@ cs_find_or_add(CsHeader **hp, CsView *v, const CsKey *s, const CsKey *c)
 		i = v->slots[slot].entry;
 		if (i < 0)
 			break;
-		if (v->slots[slot].tag == (uint32) (hash >> 32)
-			&& entry_is(v, cs_entry(v, i), hash, s, c))
-			return i;
+		if (v->slots[slot].tag == (uint32) (hash >> 32))
+		{
+			const CsSlot *sl = &v->slots[slot];
+
+			if (h->text_keys == 0
+				? (sl->clen == c->len && sl->slen == s->len
+				   && (c->len == CS_KEY_NULL || sl->ckey == c->value)
+				   && (s->len == CS_KEY_NULL || sl->skey == s->value))
+				: entry_is(v, cs_entry(v, i), hash, s, c))
+				return i;
+		}
 		slot = (slot + 1) & (h->nslots - 1);
 	}
 	if (h->nentries == h->cap || h->keys_len + more > h->keys_cap)
@@ -420,13 +464,12 @@ cs_find_or_add(CsHeader **hp, CsView *v, const CsKey *s, const CsKey *c)
 			slot = (slot + 1) & (h->nslots - 1);
 	}
 	i = h->nentries++;
-	v->slots[slot].entry = i;
-	v->slots[slot].tag = (uint32) (hash >> 32);
 	e = cs_entry(v, i);
 	memset(e, 0, v->esize);
 	e->hash = hash;
 	put_key(v, s, &e->skey, &e->slen);
 	put_key(v, c, &e->ckey, &e->clen);
+	slot_set(&v->slots[slot], i, hash, e);
 	return i;
 }
 
@@ -489,6 +532,21 @@ entry_add_row(CsEntry *e, int k, const double *x, double w)
 	{
 		pfree(dp);
 		pfree(wdp);
+	}
+}
+
+/* the waiting rows into their entries (map: entry numbers into a's, or NULL) */
+static void
+cs_apply_deferred(const CsView *from, const CsView *to, const int *map)
+{
+	int			k = from->h->k;
+
+	for (int i = 0; i < from->h->ndefer; i++)
+	{
+		int			e = from->defer_entry[i];
+
+		entry_add_row(cs_entry(to, map ? map[e] : e), k,
+					  from->defer_x + (Size) i * k, from->defer_w[i]);
 	}
 }
 
@@ -575,13 +633,13 @@ key_type_is_text(FunctionCallInfo fcinfo, int argno)
 static CsHeader *
 cs_overflowed(const CsView *v)
 {
-	CsHeader   *h = palloc(cs_size(v->h->k, v->h->msize, 0, 0));
+	CsHeader   *h = palloc0(cs_size(v->h->k, v->h->msize, 0, 0));
 	CsView		nv;
 
 	memcpy(h, v->h, CS_HEADER);
 	SET_VARSIZE(h, cs_size(v->h->k, v->h->msize, 0, 0));
 	h->flags |= CS_OVERFLOW;
-	h->cap = h->nslots = h->nentries = 0;
+	h->cap = h->nslots = h->nentries = h->ndefer = 0;
 	h->keys_len = h->keys_cap = 0;
 	h->last = -1;
 	cs_layout(h, &nv);
@@ -653,12 +711,24 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 	if (complete)
 	{
 		CsEntry    *entry = cs_entry(&v, e);
+		int			r = h->ndefer++;
 
-		/* the entry's lines arrive while the moments state takes the row */
+		/*
+		 * the entry's update waits for CS_DEFER rows, so that its lines
+		 * (prefetched now) arrive meanwhile: rows of random clusters
+		 * otherwise stall on each
+		 */
 		for (Size off = 0; off < v.esize; off += 64)
 			__builtin_prefetch((char *) entry + off, 1);
+		v.defer_entry[r] = e;
+		v.defer_w[r] = w;
+		memcpy(v.defer_x + (Size) r * k, x, sizeof(double) * k);
 		cs_moments_add(&v, x, w);
-		entry_add_row(entry, k, x, w);
+		if (h->ndefer == CS_DEFER)
+		{
+			cs_apply_deferred(&v, &v, NULL);
+			h->ndefer = 0;
+		}
 	}
 	if (x != stack_x)
 		pfree(x);
@@ -671,6 +741,7 @@ cs_merge(CsHeader *a, CsView *va, CsView *vb)
 {
 	MomentsState *bm;
 	int			r;
+	int		   *map;
 
 	if (a->k != vb->h->k || a->text_keys != vb->h->text_keys)
 		ereport(ERROR,
@@ -687,6 +758,9 @@ cs_merge(CsHeader *a, CsView *va, CsView *vb)
 		}
 		return a;
 	}
+	cs_apply_deferred(va, va, NULL);
+	a->ndefer = 0;
+	map = palloc(sizeof(int) * Max(vb->h->nentries, 1));
 	moments_flush_pending(va->m);
 	bm = moments_detached(vb->m);
 	r = moments_merge(va->m, bm);
@@ -719,7 +793,9 @@ cs_merge(CsHeader *a, CsView *va, CsView *vb)
 			return a;
 		}
 		entry_merge(cs_entry(va, e), eb, a->k);
+		map[i] = e;
 	}
+	cs_apply_deferred(vb, va, map);
 	return a;
 }
 
@@ -755,13 +831,15 @@ cluster_moments_of_finalfn(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	b = PG_GETARG_BYTEA_P(0);
 	cs_view(b, &v);
-	if (v.m->pending > 0)
+	if (v.m->pending > 0 || v.h->ndefer > 0)
 	{
 		bytea	   *copy = palloc(VARSIZE(b));
 
 		memcpy(copy, b, VARSIZE(b));
 		cs_view(copy, &v);
 		moments_flush_pending(v.m);
+		cs_apply_deferred(&v, &v, NULL);
+		v.h->ndefer = 0;
 		b = copy;
 	}
 	PG_RETURN_BYTEA_P(b);
@@ -782,6 +860,8 @@ cluster_scan_open(bytea *b, char **names, ClusterScan *cs)
 	cs_view(b, &v);
 	if (v.h->flags & CS_OVERFLOW)
 		return false;
+	cs_apply_deferred(&v, &v, NULL);	/* none after the final function */
+	v.h->ndefer = 0;
 	m = moments_detached(v.m);
 	if (moments_finish(m) < 0)
 		moments_overflow_error();
