@@ -32,12 +32,13 @@
  *    which is why this is the fallback.
  *
  * Memory, with many clusters in view.  The one-scan state takes ~(48 + 8
- * (2k + k(k+1)/2)) bytes a cluster plus its key and hash slots (~0.76 kB
- * at k = 11, 2,000 clusters ~1.5 MB); it grows by doubling, and a growth
- * holds the old state, the new one and the executor's copy of it, so it
- * grows only while that peak stays within work_mem * hash_mem_multiplier
- * (get_hash_memory_limit; at work_mem 4 MB and the default multiplier 2,
- * some 4,000 clusters of k = 11).  Past it the aggregate stops reading rows
+ * (2k + k(k+1)/2)) bytes a cluster plus its text key and 4 hash slots of
+ * 32 bytes (~0.88 kB at k = 11, 2,000 clusters ~1.8 MB); it grows by
+ * doubling, and a growth holds the old state, the new one and the
+ * executor's copy of it, so it grows only while that peak stays within
+ * work_mem * hash_mem_multiplier (get_hash_memory_limit): up to 2,048
+ * clusters of k = 11 at work_mem 4 MB and the default multiplier 2,
+ * 32,768 at work_mem 64 MB.  Past it the aggregate stops reading rows
  * and returns an overflowed state, and the grouped scan runs instead, with
  * the same snapshot: the rows are read twice (one wasted partial scan),
  * correct for any number of clusters, slower.  The grouped scan is
