@@ -220,7 +220,10 @@ FROM rb_fits f JOIN (
 	FROM rb r JOIN rb_fits f USING (s) GROUP BY r.s, r.c) u USING (s)
 GROUP BY f.s;
 CREATE VIEW rb_s0 AS SELECT * FROM rb WHERE s = 0;
-SELECT a.model, a.term, abs(a.se - b.se) <= 1e-13 * b.se AS same_se, a.p = b.p AS same_p
+-- (the table form sums each cluster in plain doubles about its first row,
+-- issue 18: its SEs and p differ from the pieces' by a few ulps, b not)
+SELECT a.model, a.term, abs(a.se - b.se) <= 1e-13 * b.se AS same_se,
+	abs(a.p - b.p) <= 1e-13 * b.p AS same_p, a.b = b.b AS same_b
 FROM rb_fits f JOIN rb_meats USING (s),
 	LATERAL survey_reg.robust_coefficients(f.m, 'y', ARRAY['x1', 'x2'], rb_meats.meat) a
 	JOIN survey_reg.coefficients('rb_s0', 'y', ARRAY['x1', 'x2'], se => 'cluster', cluster => 'c') b

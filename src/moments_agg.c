@@ -261,15 +261,59 @@ moments_transfn(PG_FUNCTION_ARGS)
  * first_var is the SQL argument number of the first variable (1-based, the
  * state is argument 0).
  */
+/*
+ * The float8 arguments first_var .. of a separate-argument aggregate (types
+ * are fixed for the call site: checked once, on the first row).
+ */
+void
+moments_check_float8_args(FunctionCallInfo fcinfo, int first_var)
+{
+	int			i;
+
+	for (i = first_var; i < PG_NARGS(); i++)
+		if (get_fn_expr_argtype(fcinfo->flinfo, i) != FLOAT8OID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("moments_of arguments must be of type double precision"),
+					 errdetail("Argument %d is not, or its type cannot be determined.",
+							   i - first_var + 1),
+					 errhint("Cast each argument to float8, or use moments(ARRAY[...]).")));
+}
+
+/*
+ * A row of a separate-argument aggregate: its weight (argument weight_arg,
+ * or 1 when it is -1) and its k variables from argument first_var on into
+ * x; false when the row is skipped (NULL or zero weight, a NULL or
+ * non-finite value).  A negative or non-finite weight is an error.
+ */
+bool
+moments_row_args(FunctionCallInfo fcinfo, int weight_arg, int first_var,
+				 int k, double *x, double *w)
+{
+	int			i;
+
+	*w = 1.0;
+	if (weight_arg >= 0 && !row_weight(fcinfo, weight_arg, w))
+		return false;
+	for (i = 0; i < k; i++)
+	{
+		if (PG_ARGISNULL(first_var + i))
+			return false;
+		x[i] = PG_GETARG_FLOAT8(first_var + i);
+		if (!isfinite(x[i]))
+			return false;
+	}
+	return true;
+}
+
 static Datum
 moments_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 {
 	MomentsState *m;
 	int			k = PG_NARGS() - first_var;
-	double		w = 1.0;
+	double		w;
 	double		stack_x[STACK_K];
 	double	   *x;
-	int			i;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
@@ -278,29 +322,12 @@ moments_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 	m = PG_ARGISNULL(0) ? NULL : (MomentsState *) PG_GETARG_POINTER(0);
 	if (m == NULL)
 	{
-		/* argument types are fixed for the call site: check them once */
-		for (i = first_var; i < PG_NARGS(); i++)
-			if (get_fn_expr_argtype(fcinfo->flinfo, i) != FLOAT8OID)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("moments_of arguments must be of type double precision"),
-						 errdetail("Argument %d is not, or its type cannot be determined.",
-								   i - first_var + 1),
-						 errhint("Cast each argument to float8, or use moments(ARRAY[...]).")));
+		moments_check_float8_args(fcinfo, first_var);
 		m = new_state_for_args(fcinfo, k, -1);
 	}
-	if (weighted && !row_weight(fcinfo, 1, &w))
-		PG_RETURN_MOMENTS_P(m);
 	x = k <= STACK_K ? stack_x : palloc(sizeof(double) * k);
-	for (i = 0; i < k; i++)
-	{
-		if (PG_ARGISNULL(first_var + i))
-			PG_RETURN_MOMENTS_P(m);
-		x[i] = PG_GETARG_FLOAT8(first_var + i);
-		if (!isfinite(x[i]))
-			PG_RETURN_MOMENTS_P(m);
-	}
-	m = moments_accumulate(m, x, w, may_grow_batch, fcinfo);
+	if (moments_row_args(fcinfo, weighted ? 1 : -1, first_var, k, x, &w))
+		m = moments_accumulate(m, x, w, may_grow_batch, fcinfo);
 	if (x != stack_x)
 		pfree(x);
 	PG_RETURN_MOMENTS_P(m);
@@ -327,8 +354,6 @@ moments_rename(PG_FUNCTION_ARGS)
 	int			n;
 	char	  **names = text_array_to_cstrings(PG_GETARG_ARRAYTYPE_P(1), &n, "names");
 	MomentsState *r;
-	MomentsArrays am,
-				ar;
 
 	if (n != m->k)
 		ereport(ERROR,
@@ -336,14 +361,7 @@ moments_rename(PG_FUNCTION_ARGS)
 				 errmsg("names has %d elements but the state has %d variables",
 						n, m->k)));
 	check_unique_names(names, n);
-	r = moments_new(n, (const char *const *) names);
-	moments_arrays(m, &am);
-	moments_arrays(r, &ar);
-	memcpy(ar.ref, am.ref, (char *) am.names - (char *) am.ref);
-	r->flags = m->flags;
-	r->nrows = m->nrows;
-	r->n_hi = m->n_hi;
-	r->n_lo = m->n_lo;
+	r = moments_renamed(m, names);
 	PG_RETURN_MOMENTS_P(r);
 }
 

@@ -38,6 +38,24 @@ moments_new(int k, const char *const *names)
 	return m;
 }
 
+/* a plain copy of m (flushed) over other names (n = m->k of them) */
+MomentsState *
+moments_renamed(const MomentsState *m, char **names)
+{
+	MomentsState *r = moments_new(m->k, (const char *const *) names);
+	MomentsArrays am,
+				ar;
+
+	moments_arrays(m, &am);
+	moments_arrays(r, &ar);
+	memcpy(ar.ref, am.ref, (char *) am.names - (char *) am.ref);
+	r->flags = m->flags;
+	r->nrows = m->nrows;
+	r->n_hi = m->n_hi;
+	r->n_lo = m->n_lo;
+	return r;
+}
+
 /* the state carries a batch buffer (moments_batched_size bytes) */
 static bool
 has_batch_buffer(const MomentsState *m)

@@ -707,12 +707,12 @@ reg_table(FunctionCallInfo fcinfo, reg_emit_fn emit)
 		/* clusters or PSUs: one grouped scan (robust_groups.c) */
 		RobustGroups *groups;
 		RobustFit  *fit;
-		char	   *sql;
+		RobustGroupsQuery *q;
 
 		robust_check_columns(args.source, &opt);
-		sql = robust_groups_sql(args.source, columns, spec->npreds + 1, &opt);
-		snapshot = table_snapshot_after(sql, 0, NULL);
-		m = robust_groups_scan(sql, snapshot, columns, spec->npreds + 1,
+		q = robust_groups_query(args.source, columns, spec->npreds + 1, &opt);
+		snapshot = table_snapshot_after(robust_groups_lock_sql(q), 0, NULL);
+		m = robust_groups_scan(q, snapshot, columns, spec->npreds + 1,
 							   &groups);
 		UnregisterSnapshot(snapshot);
 		rf = reg_fit(m, spec);

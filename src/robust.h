@@ -91,16 +91,41 @@ extern bytea *robust_meat_add_unit(bytea *meat, const char *key,
  * robust_groups_meat: the meat of the fit from the kept groups.
  */
 typedef struct RobustGroups RobustGroups;
+typedef struct RobustGroupsQuery RobustGroupsQuery;
 extern bool robust_one_scan(const RobustOptions *o);
-extern char *robust_groups_sql(text *source, char **columns, int ncolumns,
-							   const RobustOptions *o);
-extern MomentsState *robust_groups_scan(const char *sql,
+extern RobustGroupsQuery *robust_groups_query(text *source, char **columns,
+											  int ncolumns,
+											  const RobustOptions *o);
+extern const char *robust_groups_lock_sql(const RobustGroupsQuery *q);
+extern MomentsState *robust_groups_scan(const RobustGroupsQuery *q,
 										struct SnapshotData *snapshot,
 										char **columns, int ncolumns,
 										RobustGroups **groups);
 extern bytea *robust_groups_meat(RobustGroups *groups, const RobustFit *fit,
 								 int dep, const int *preds,
 								 const RobustOptions *o);
+
+/*
+ * cluster_scan.c: the state of cluster_moments_of, read.  cluster_scan_open
+ * is false when the clusters passed the memory limit (then the grouped
+ * scan runs instead); else the table's state (under names) and the flags
+ * of the units' NULL keys and weights.  cluster_scan_unit: unit i's stratum
+ * as text and its sums, written into g (a plain state over k variables),
+ * false without a complete row.
+ */
+typedef struct ClusterScan
+{
+	bytea	   *state;
+	MomentsState *total;
+	int			nunits;
+	bool		weight_null;
+	bool		cluster_null;
+	bool		cluster_null_complete;
+	bool		strata_null;
+} ClusterScan;
+extern bool cluster_scan_open(bytea *state, char **names, ClusterScan *cs);
+extern bool cluster_scan_unit(const ClusterScan *cs, int i, char **stratum,
+							  MomentsState *g);
 
 /* the settings a meat was accumulated with (errors if malformed) */
 extern void robust_meat_settings(bytea *meat, RobustSe *se,

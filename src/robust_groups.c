@@ -4,35 +4,54 @@
  *
  * A cluster's (or PSU's) score is s_g = X_g'W_g y_g - X_g'W_g X_g b: it
  * needs only the cluster's sums of weights, of x and of the cross-products
- * x x' (the dependent among the x), which its moments state holds nearly
- * exactly.  So one grouped scan, GROUP BY stratum, cluster with a moments
- * state per group, gives everything: the merge of the groups' states is
- * the table's state (the fit), and each group's state gives its score once
- * the fit is known, without a second pass over the rows
- * (robust_group_scores, double-double).
+ * x x' (the dependent among the x).  So one scan that gives the table's
+ * moments state (the fit) and those sums per cluster gives everything:
+ * each cluster's score follows once the fit is known, without a second
+ * pass over the rows (robust_group_scores, double-double).
  *
- * Why the moments state per group and not plain sums: plain double sums
- * per group (1 + k + k(k+1)/2 of them, measured: 1.9 x classical instead of
- * 2.5 x at 1M rows, 2,000 clusters) carry ~n_g eps of rounding, so the
- * coefficients, SEs and p-values move in their last bits against the
- * classical fit and the aggregate-level pieces (expected/robust.out tests
- * p for equality); the state's double-double sums keep them equal.  Under
- * a hashed GROUP BY the state is updated row by row (~170 ns at k = 11;
- * its batch buffer would not fit the cache with thousands of groups, and
- * is not allowed to grow there: moments_agg.c).
+ * The scan is, in order of preference:
  *
- * Memory, with many clusters in view.  The grouped scan is PostgreSQL's
- * own HashAggregate, which keeps within work_mem * hash_mem_multiplier and
- * spills to disk beyond it (a hashed group's state keeps the size it was
- * made with, so the hash table counts it); the groups it returns are kept
- * in a tuplestore, in memory up to work_mem and in a temporary file
- * beyond; the meat holds one entry per stratum.  A state of k = 11 columns
- * takes ~1.9 kB, so 100,000 clusters are ~190 MB of states, spilled rather
- * than held: the backend's memory is bounded by work_mem, not by the
- * number of clusters (bench/robust.sh measures 100,000), and no
- * switch-over to two scans is needed.  Designs without a cluster column
- * (rows as PSUs) keep the per-row path; Citus relations group the array
- * form of the moments aggregate, which Citus can split (citus_relation.c).
+ * 1. One ungrouped aggregate, cluster_moments_of (cluster_scan.c): the
+ *    classical fit's own moments state, updated by the same batched code,
+ *    so the coefficients are the classical fit's bit for bit, and a hash
+ *    of the (stratum, cluster) keys holding plain double sums about each
+ *    cluster's first row.  Those carry ~n_g eps of rounding, which reaches
+ *    only the SEs (~1e-15 relative), not the fit.  Measured at 1M rows x 10
+ *    predictors, 2,000 clusters: bench/README.md, issue 18.  It needs keys
+ *    of integer or text type (varchar; deterministic collations) and a
+ *    relation not on Citus.
+ *
+ * 2. Otherwise, or when the clusters' sums pass the memory limit: GROUP BY
+ *    stratum, cluster with a moments state per group, merged here.  Why
+ *    not plain sums per group there: the merged plain sums would be the
+ *    fit's state, and ~n_g eps moved the coefficients and p-values in their
+ *    last bits against the classical fit (expected/robust.out compares p
+ *    exactly); the per-group states' double-double sums keep them equal.
+ *    Under a hashed GROUP BY the state is updated row by row (~170 ns at
+ *    k = 11; its batch buffer is not allowed to grow there: moments_agg.c),
+ *    which is why this is the fallback.
+ *
+ * Memory, with many clusters in view.  The one-scan state takes ~(48 + 8
+ * (2k + k(k+1)/2)) bytes a cluster plus its text key and 4 hash slots of
+ * 32 bytes (~0.88 kB at k = 11, 2,000 clusters ~1.8 MB); it grows by
+ * doubling, and a growth holds the old state, the new one and the
+ * executor's copy of it, so it grows only while that peak stays within
+ * work_mem * hash_mem_multiplier (get_hash_memory_limit): up to 2,048
+ * clusters of k = 11 at work_mem 4 MB and the default multiplier 2,
+ * 32,768 at work_mem 64 MB.  Past it the aggregate stops reading rows
+ * and returns an overflowed state, and the grouped scan runs instead, with
+ * the same snapshot: the rows are read twice (one wasted partial scan),
+ * correct for any number of clusters, slower.  The grouped scan is
+ * PostgreSQL's own HashAggregate, which keeps its hash table within work_mem
+ * * hash_mem_multiplier and spills to disk beyond it (a hashed group's
+ * state keeps the size it was made with, so the hash table counts it); the
+ * groups it returns are kept in a tuplestore, in memory up to work_mem and
+ * in a temporary file beyond; the meat holds one entry per stratum.  So the
+ * backend's memory is bounded by about work_mem * hash_mem_multiplier +
+ * work_mem either way, not by the number of clusters (bench/robust.sh
+ * measures 100,000).  Designs without a cluster column (rows as PSUs) keep
+ * the per-row path; Citus relations group the array form of the moments
+ * aggregate, which Citus can split (citus_relation.c).
  */
 #include "robust.h"
 
@@ -43,6 +62,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
@@ -50,8 +70,18 @@
 
 #define GROUPS_PER_FETCH 1000
 
+struct RobustGroupsQuery
+{
+	char	   *one_scan;		/* cluster_moments_of, or NULL */
+	char	   *grouped;		/* GROUP BY stratum, cluster */
+	bool		probability;	/* a NULL weight is an error */
+	bool		strata;			/* a strata column (else every key NULL) */
+};
+
 struct RobustGroups
 {
+	bool		one;			/* the one-scan state, not the grouped rows */
+	ClusterScan scan;
 	Tuplestorestate *store;
 	TupleDesc	desc;			/* stratum text, state moments */
 	bool		cluster_null;	/* a group with a NULL cluster */
@@ -80,31 +110,86 @@ robust_one_scan(const RobustOptions *o)
 }
 
 /*
- * SELECT stratum::text, stratum IS NULL, cluster IS NULL,
- *        <moments state of the columns>, bool_or(weight IS NULL)
- * FROM rel GROUP BY stratum, cluster
+ * A key column as cluster_moments_of reads it: integers as bigint (by
+ * value), text and varchar of a deterministic collation as text (by bytes,
+ * which is then GROUP BY's equality); NULL for any other type.
  */
-char *
-robust_groups_sql(text *source, char **columns, int ncolumns,
-				  const RobustOptions *o)
+static char *
+key_expr(const TableRef *t, const char *column)
+{
+	AttrNumber	attnum = get_attnum(t->relid, column);
+	Oid			typid,
+				collid;
+	int32		typmod;
+	Oid			base;
+
+	if (attnum <= 0)
+		return NULL;
+	get_atttypetypmodcoll(t->relid, attnum, &typid, &typmod, &collid);
+	base = getBaseType(typid);
+	if (base == INT2OID || base == INT4OID || base == INT8OID)
+		return psprintf("(%s)::pg_catalog.int8", quote_identifier(column));
+	if ((base == TEXTOID || base == VARCHAROID)
+		&& OidIsValid(collid) && get_collation_isdeterministic(collid))
+		return psprintf("(%s)::pg_catalog.text", quote_identifier(column));
+	return NULL;
+}
+
+/*
+ * SELECT cluster_moments_of(stratum, cluster, weight, y, x1, ..) FROM rows
+ * when the keys' types allow it and the relation is not on Citus (whose
+ * workers cannot split a VARIADIC "any" aggregate: citus_relation.c); else
+ * NULL
+ */
+static char *
+one_scan_sql(const TableRef *t, char **vars, int nvars, const char *rows,
+			 const RobustOptions *o)
+{
+	char	   *cl = key_expr(t, o->cluster);
+	char	   *st = o->strata ? key_expr(t, o->strata) : "NULL::pg_catalog.int8";
+	StringInfoData sql;
+
+	if (t->on_citus || cl == NULL || st == NULL || 3 + nvars > FUNC_MAX_ARGS)
+		return NULL;
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "SELECT survey_reg.cluster_moments_of(%s, %s, %s",
+					 st, cl, o->weight_col
+					 ? column_float8_expr(t, o->weight_col)
+					 : "1::pg_catalog.float8");
+	for (int i = 0; i < nvars; i++)
+		appendStringInfo(&sql, ", %s", vars[i]);
+	appendStringInfo(&sql, ") FROM %s", rows);
+	return sql.data;
+}
+
+/*
+ * The one-scan query (if possible) and the grouped one:
+ *   SELECT stratum::text, stratum IS NULL, cluster IS NULL,
+ *          <moments state of the columns>, bool_or(weight IS NULL)
+ *   FROM rel GROUP BY stratum, cluster
+ */
+RobustGroupsQuery *
+robust_groups_query(text *source, char **columns, int ncolumns,
+					const RobustOptions *o)
 {
 	TableRef	t = resolve_relation(source);
 	const char *cl = quote_identifier(o->cluster);
 	const char *st = o->strata ? quote_identifier(o->strata) : NULL;
+	RobustGroupsQuery *q = palloc0(sizeof(RobustGroupsQuery));
 	StringInfoData sql;
+	char	  **vars = palloc(sizeof(char *) * ncolumns);
 	char	   *rows;
 
 	/* the same errors as the first scan's, before this query is prepared */
 	check_columns(&t, columns, ncolumns);
 	if (o->weight_col)
 		check_column(&t, o->weight_col);
-	{
-		char	  **vars = palloc(sizeof(char *) * ncolumns);
-
-		for (int i = 0; i < ncolumns; i++)
-			vars[i] = column_float8_expr(&t, columns[i]);
-		rows = robust_design_rows(&t, vars, ncolumns, o);
-	}
+	for (int i = 0; i < ncolumns; i++)
+		vars[i] = column_float8_expr(&t, columns[i]);
+	rows = robust_design_rows(&t, vars, ncolumns, o);
+	q->one_scan = one_scan_sql(&t, vars, ncolumns, rows, o);
+	q->probability = o->weight_col && o->weight == ROBUST_W_PROBABILITY;
+	q->strata = o->strata != NULL;
 	initStringInfo(&sql);
 	if (st)
 		appendStringInfo(&sql, "SELECT (%s)::pg_catalog.text, (%s) IS NULL, ", st, st);
@@ -119,22 +204,74 @@ robust_groups_sql(text *source, char **columns, int ncolumns,
 		appendStringInfoString(&sql, ", false");
 	appendStringInfo(&sql, " FROM %s GROUP BY %s%s%s", rows,
 					 st ? st : "", st ? ", " : "", cl);
-	return sql.data;
+	q->grouped = sql.data;
+	return q;
+}
+
+/* the query whose locks the snapshot is taken after */
+const char *
+robust_groups_lock_sql(const RobustGroupsQuery *q)
+{
+	return q->one_scan ? q->one_scan : q->grouped;
+}
+
+/* run the one-scan query: false when its clusters passed the memory limit */
+static bool
+one_scan_run(const RobustGroupsQuery *q, Snapshot snapshot, char **columns,
+			 RobustGroups *g)
+{
+	bytea	   *state;
+	bool		isnull;
+	Datum		d;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (table_query(q->one_scan, 0, NULL, NULL, snapshot) != SPI_OK_SELECT
+		|| SPI_processed != 1)
+		elog(ERROR, "survey_reg cluster scan did not return one row");
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		state = NULL;
+	else
+	{
+		bytea	   *b = DatumGetByteaP(d);
+
+		state = SPI_palloc(VARSIZE(b));
+		memcpy(state, b, VARSIZE(b));
+	}
+	SPI_finish();
+	if (state == NULL)
+	{
+		/* no rows: the grouped scan gives the empty state and no units */
+		return false;
+	}
+	if (!cluster_scan_open(state, columns, &g->scan))
+		return false;
+	g->one = true;
+	g->weight_null = g->scan.weight_null && q->probability;
+	g->cluster_null = g->scan.cluster_null;
+	g->cluster_null_complete = g->scan.cluster_null_complete;
+	g->strata_null = g->scan.strata_null && q->strata;
+	return true;
 }
 
 /* fetch the groups, keep them, merge their states */
 MomentsState *
-robust_groups_scan(const char *sql, Snapshot snapshot, char **columns,
-				   int ncolumns, RobustGroups **groups_out)
+robust_groups_scan(const RobustGroupsQuery *q, Snapshot snapshot,
+				   char **columns, int ncolumns, RobustGroups **groups_out)
 {
 	MemoryContext outer = CurrentMemoryContext;
 	RobustGroups *g = palloc0(sizeof(RobustGroups));
 	MomentsState *total = NULL;
+	const char *sql = q->grouped;
 	SPIPlanPtr	plan;
 	Portal		portal;
 	TupleDesc	desc;
 	MemoryContext per_row;
 
+	*groups_out = g;
+	if (q->one_scan && one_scan_run(q, snapshot, columns, g))
+		return g->scan.total;
 	g->store = tuplestore_begin_heap(false, false, work_mem);
 	desc = CreateTemplateTupleDesc(2);
 	per_row = AllocSetContextCreate(CurrentMemoryContext, "survey_reg group",
@@ -229,8 +366,18 @@ robust_groups_scan(const char *sql, Snapshot snapshot, char **columns,
 	MemoryContextDelete(per_row);
 	if (total == NULL)
 		total = moments_new(ncolumns, (const char *const *) columns);
-	*groups_out = g;
 	return total;
+}
+
+/* a unit's score u from its sums (robust_group_scores); false: no rows */
+static bool
+unit_scores(const RobustFit *fit, const MomentsState *m, const int *var,
+			double *u)
+{
+	dd		   *C = palloc(sizeof(dd) * (size_t) m->k * m->k);
+	dd		   *d = palloc(sizeof(dd) * fit->ncols);
+
+	return robust_group_scores(fit, m, var, C, d, u);
 }
 
 bytea *
@@ -272,6 +419,29 @@ robust_groups_meat(RobustGroups *g, const RobustFit *fit, int dep,
 				 errhint("Leave such rows out with a view or a WHERE clause.")));
 	per_group = AllocSetContextCreate(CurrentMemoryContext, "survey_reg groups",
 									  ALLOCSET_DEFAULT_SIZES);
+	if (g->one)
+	{
+		/* a plain state over the same variables, overwritten per unit */
+		MomentsState *m = palloc(VARSIZE(g->scan.total));
+
+		memcpy(m, g->scan.total, VARSIZE(g->scan.total));
+
+		for (int i = 0; i < g->scan.nunits; i++)
+		{
+			char	   *key;
+			bool		has;
+
+			CHECK_FOR_INTERRUPTS();
+			MemoryContextSwitchTo(per_group);
+			has = cluster_scan_unit(&g->scan, i, &key, m)
+				&& unit_scores(fit, m, var, u);
+			MemoryContextSwitchTo(outer);
+			meat = robust_meat_add_unit(meat, key, has ? u : NULL);
+			MemoryContextReset(per_group);
+		}
+		MemoryContextDelete(per_group);
+		return meat;
+	}
 	if (g->desc != NULL)
 	{
 		slot = MakeSingleTupleTableSlot(g->desc, &TTSOpsMinimalTuple);
@@ -283,22 +453,13 @@ robust_groups_meat(RobustGroups *g, const RobustFit *fit, int dep,
 			Datum		md = slot_getattr(slot, 2, &mnull);
 			const char *key;
 			bool		has;
+			MomentsState *m;
 
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextSwitchTo(per_group);
 			key = snull ? NULL : TextDatumGetCString(sd);
-			has = false;
-			{
-				MomentsState *m = group_state(md, mnull);
-
-				if (m != NULL)
-				{
-					dd		   *C = palloc(sizeof(dd) * (size_t) m->k * m->k);
-					dd		   *d = palloc(sizeof(dd) * fit->ncols);
-
-					has = robust_group_scores(fit, m, var, C, d, u);
-				}
-			}
+			m = group_state(md, mnull);
+			has = m != NULL && unit_scores(fit, m, var, u);
 			MemoryContextSwitchTo(outer);
 			meat = robust_meat_add_unit(meat, key, has ? u : NULL);
 			MemoryContextReset(per_group);

@@ -47,6 +47,18 @@ extern MomentsState *moments_accumulate(MomentsState *m, const double *x,
 										double w, moments_may_grow_fn may_grow,
 										void *arg);
 
+/* moments_state.c: a flushed state's sums over other names (m->k of them) */
+extern MomentsState *moments_renamed(const MomentsState *m, char **names);
+
+/*
+ * moments_agg.c: the separate-argument aggregates' row (moments_of): the
+ * float8 check of arguments first_var .. (on the first row), and a row's
+ * weight (weight_arg, -1: none) and k values; false: the row is skipped
+ */
+extern void moments_check_float8_args(FunctionCallInfo fcinfo, int first_var);
+extern bool moments_row_args(FunctionCallInfo fcinfo, int weight_arg,
+							 int first_var, int k, double *x, double *w);
+
 /* moments_state.c: add a state's buffered rows to its sums (none: nothing) */
 extern void moments_flush_pending(MomentsState *m);
 

@@ -1,23 +1,30 @@
--- Cluster and design SEs do not depend on how the grouped scan runs or how
--- the rows are stored (issue 18).
+-- Cluster and design SEs do not depend on how the scan runs or how the
+-- rows are stored (issue 18).
 --
--- The table-name fit with se => 'cluster' or 'design' takes one grouped
--- scan (GROUP BY stratum, cluster; src/robust_groups.c).  Whatever that
--- scan becomes (a one-scan aggregate with its own hash of clusters, and a
--- fallback to GROUP BY when the clusters pass a memory budget), its
--- results must not move: here the same data, with strata, probability and
--- frequency weights and NULL clusters in rows dropped listwise, gives the
--- same b, SE, t and p to 1e-12 (relative) whether
+-- The table-name fit with se => 'cluster' or 'design' takes one scan: the
+-- ungrouped aggregate cluster_moments_of (src/cluster_scan.c: the moments
+-- state and a hash of the clusters' sums), or, when its clusters pass the
+-- memory limit (work_mem * hash_mem_multiplier), the grouped scan GROUP BY
+-- stratum, cluster (src/robust_groups.c).  The results must not move: here
+-- the same data, with strata, probability and frequency weights and NULL
+-- clusters in rows dropped listwise, gives the same b, SE, t and p to 1e-12
+-- (relative) whether
 --   * the rows are stored by cluster or interleaved,
---   * the grouped scan fits in memory (work_mem 64 MB), spills to disk
---     (work_mem 64 kB: 2,000 groups of ~0.4 kB against a 128 kB limit), or
---     is a sorted GroupAggregate (enable_hashagg off: batched states).
--- The reference is the in-memory, interleaved run; an independent check
--- of the values themselves is test/robust_vs_r.sql.
--- Negative control: perturbing one row's y in the by-cluster copy
--- (y + 1e-6 in row g = 5) fails the three by-cluster comparisons (3, 6, 8).
+--   * the one-scan aggregate holds the clusters (work_mem 64 MB) or
+--     overflows at work_mem 64 kB, and the grouped scan then spills to
+--     disk or is a sorted GroupAggregate (enable_hashagg off),
+--   * the keys are integers or text,
+--   * the one-scan aggregate runs in parallel (partial states merged).
+-- The reference is the one-scan, interleaved run; an independent check of
+-- the values themselves is test/robust_vs_r.sql.
+-- Negative controls: perturbing one row's y in the by-cluster copy
+-- (y + 1e-6 in row g = 5) fails the three by-cluster comparisons (3, 6, 8);
+-- in src/cluster_scan.c, a cluster's s1 sums scaled by 1 + 1e-9 fail the
+-- fallback and parallel comparisons (5-8, 18), the s2 merge without its
+-- sw d_i d_j term fails the parallel one (18), and text keys compared by
+-- length only fail the text one (16).
 BEGIN;
-SELECT plan(13);
+SELECT plan(19);
 
 SET LOCAL max_parallel_workers_per_gather = 0;
 SET LOCAL client_min_messages = warning;
@@ -88,16 +95,16 @@ SELECT cmp_ok((pg_temp.agg_node($q$SELECT st, cl,
 		GROUP BY st, cl$q$)->>'HashAgg Batches')::int, '>', 1,
 	'a grouped scan of this size spills at work_mem 64 kB');
 SELECT cmp_ok(pg_temp.worst('paths_mixed'), '<=', 1e-12::float8,
-	'spilled grouped scan = in memory (interleaved)');
+	'grouped fallback, spilled = one-scan in memory (interleaved)');
 SELECT cmp_ok(pg_temp.worst('paths_sorted'), '<=', 1e-12::float8,
-	'spilled grouped scan = in memory (by cluster)');
+	'grouped fallback, spilled = one-scan in memory (by cluster)');
 
 -- a sorted GroupAggregate
 SET LOCAL enable_hashagg = off;
 SELECT cmp_ok(pg_temp.worst('paths_mixed'), '<=', 1e-12::float8,
-	'sorted grouped scan = hashed (interleaved)');
+	'grouped fallback, sorted = one-scan (interleaved)');
 SELECT cmp_ok(pg_temp.worst('paths_sorted'), '<=', 1e-12::float8,
-	'sorted grouped scan = hashed (by cluster)');
+	'grouped fallback, sorted = one-scan (by cluster)');
 RESET enable_hashagg;
 SET LOCAL work_mem = '64MB';
 
@@ -122,6 +129,63 @@ SELECT throws_ok($$SELECT * FROM survey_reg.coefficients('paths_complete', 'y',
 	ARRAY['x1, x2', 'x3'], weight => 'pw', weight_type => 'probability',
 	se => 'design', cluster => 'cl', strata => 'st')$$, '22004', NULL,
 	'... and in a design');
+
+-- the one-scan aggregate and its switch-over: in memory its state holds
+-- the 2,000 clusters' sums; at work_mem 64 kB it overflows (no entries),
+-- so the fits at 64 kB above ran the grouped scan
+CREATE FUNCTION pg_temp.state_bytes(rel text) RETURNS int LANGUAGE plpgsql AS $f$
+DECLARE
+	n int;
+BEGIN
+	EXECUTE format('SELECT octet_length(survey_reg.cluster_moments_of(st::int8, cl::int8,
+		pw::float8, y::float8, x1::float8, x2::float8, x3::float8)) FROM %I', rel) INTO n;
+	RETURN n;
+END
+$f$;
+SELECT cmp_ok(pg_temp.state_bytes('paths_mixed'), '>', 2000 * 200,
+	'at work_mem 64 MB the one-scan state holds every cluster');
+SET LOCAL work_mem = '64kB';
+SELECT cmp_ok(pg_temp.state_bytes('paths_mixed'), '<', 20000,
+	'at work_mem 64 kB it overflows: the fit falls back to the grouped scan');
+SET LOCAL work_mem = '64MB';
+
+-- text keys: compared by bytes, the same units
+CREATE TEMP TABLE paths_text AS
+SELECT g, y, x1, x2, x3, 'c' || cl AS cl, 's' || st AS st, pw, fw FROM paths_mixed;
+ANALYZE paths_text;
+SELECT cmp_ok(pg_temp.worst('paths_text'), '<=', 1e-12::float8,
+	'text keys = integer keys');
+
+-- in parallel: a table (workers cannot read temporary tables), every
+-- cluster in several workers' partial states, merged
+CREATE TABLE paths_parallel AS SELECT * FROM paths_mixed;
+ANALYZE paths_parallel;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL max_parallel_workers_per_gather = 2;
+CREATE FUNCTION pg_temp.plan_text(q text) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE
+	l text;
+	out text := '';
+BEGIN
+	FOR l IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ' || q LOOP
+		out := out || l || E'\n';
+	END LOOP;
+	RETURN out;
+END
+$f$;
+SELECT matches(pg_temp.plan_text($q$SELECT survey_reg.cluster_moments_of(st::int8,
+		cl::int8, pw::float8, y::float8, x1::float8, x2::float8, x3::float8)
+		FROM paths_parallel$q$),
+	'Workers Launched: [1-9](.|\n)*Partial Aggregate',
+	'the one-scan aggregate runs in parallel');
+SELECT cmp_ok(pg_temp.worst('paths_parallel'), '<=', 1e-12::float8,
+	'parallel one-scan = serial');
+RESET max_parallel_workers_per_gather;
+SET LOCAL max_parallel_workers_per_gather = 0;
+SELECT cmp_ok(pg_temp.worst('paths_parallel'), '<=', 1e-12::float8,
+	'... and serial on the same table');
 
 SELECT * FROM finish();
 ROLLBACK;

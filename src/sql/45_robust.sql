@@ -130,3 +130,32 @@ COMMENT ON FUNCTION survey_reg.meat_of_combinefn(bytea, bytea) IS
 	'combine function of aggregates meat_of and meat_of_weighted: two partial meats added';
 COMMENT ON FUNCTION survey_reg.meat_of_finalfn(bytea) IS
 	'final function of aggregates meat_of and meat_of_weighted: the meat as bytea for robust_coefficients / robust_model_summary';
+
+-- Cluster and design SEs in one scan (issue 18, src/cluster_scan.c): the
+-- table's moments state and every (stratum, cluster)'s sums about its
+-- first row, in one ungrouped aggregate; the table-name forms' fit with
+-- se => 'cluster' or 'design' reads it (src/robust_groups.c).
+CREATE FUNCTION survey_reg.cluster_moments_of_transfn(bytea, "any", "any", float8, VARIADIC "any")
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'cluster_moments_of_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION survey_reg.cluster_moments_of_combinefn(bytea, bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'cluster_moments_of_combinefn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_reg.cluster_moments_of_finalfn(bytea)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'cluster_moments_of_finalfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE survey_reg.cluster_moments_of(stratum "any", cluster "any", weight float8, VARIADIC "any") (
+	SFUNC = survey_reg.cluster_moments_of_transfn,
+	STYPE = bytea,
+	COMBINEFUNC = survey_reg.cluster_moments_of_combinefn,
+	FINALFUNC = survey_reg.cluster_moments_of_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE survey_reg.cluster_moments_of("any", "any", float8, VARIADIC "any") IS
+	'the moments state of float8 columns and each (stratum, cluster)''s sums, keys bigint or text, as bytea: the one-scan path of cluster and design SEs';
+COMMENT ON FUNCTION survey_reg.cluster_moments_of_transfn(bytea, "any", "any", float8, VARIADIC "any") IS
+	'transition function of aggregate cluster_moments_of: one more row into the moments state and its cluster''s sums';
+COMMENT ON FUNCTION survey_reg.cluster_moments_of_combinefn(bytea, bytea) IS
+	'combine function of aggregate cluster_moments_of: two partial states merged, cluster by cluster';
+COMMENT ON FUNCTION survey_reg.cluster_moments_of_finalfn(bytea) IS
+	'final function of aggregate cluster_moments_of: the state with its buffered rows added';

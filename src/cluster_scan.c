@@ -1,0 +1,929 @@
+/*
+ * cluster_scan.c — cluster_moments_of(stratum, cluster, weight, y, x1, ..):
+ * the table's moments state and every cluster's (or PSU's) sums in one
+ * ungrouped scan, the one-scan path of cluster and design SEs (issue 18;
+ * robust_groups.c runs it and reads it).
+ *
+ * The state is one flat bytea:
+ *   - the moments state the classical fit accumulates, updated by the same
+ *     code (moments_accumulate: row by row for the first batch, then
+ *     batched), so that b, R² and F are those of the classical fit bit for
+ *     bit on a serial scan;
+ *   - an open-addressing hash keyed by (stratum, cluster), whose entries
+ *     hold plain double sums about the cluster's first complete row c:
+ *     rows, sum w, sum w d and sum w d d' (packed upper triangle, as the
+ *     moments state's) with d = x - c over the model's columns.  That is
+ *     enough to rebuild the cluster's score s_g = X_g'W(y_g - X_g b)
+ *     (robust_group_scores, given the sums as a moments state about c); the
+ *     shift keeps the sums accurate when the means are large, and their
+ *     ~n_g eps rounding only reaches the SEs (not the fit).
+ * Every key seen is an entry, also one whose rows are all incomplete (the
+ * unit still counts as a PSU), and a NULL key is a key like any other, so
+ * that the entries are exactly the groups of GROUP BY stratum, cluster.
+ *
+ * Keys are bigint (compared by value) or text (by bytes; the caller passes
+ * text only for deterministic collations); the last key is cached, so rows
+ * stored by cluster skip the hash.  The state is changed in place and grows
+ * by doubling (the executor copies a grown state into the aggregate
+ * context, so a growth holds the old state and two new ones) while that
+ * peak stays within get_hash_memory_limit() (work_mem * hash_mem_multiplier):
+ * past it, it sets CS_OVERFLOW, stops reading rows and the caller runs the
+ * grouped scan instead (robust_groups.c).  The combine
+ * function merges hashes (a cluster met in two workers is re-based onto
+ * one origin) under the same limit.  Every bytea is checked before it is
+ * read (cs_view), so a malformed one is an error, never a crash.
+ */
+#include "robust.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+PG_FUNCTION_INFO_V1(cluster_moments_of_transfn);
+PG_FUNCTION_INFO_V1(cluster_moments_of_combinefn);
+PG_FUNCTION_INFO_V1(cluster_moments_of_finalfn);
+
+#define CS_MAGIC		0x434c5331	/* "CLS1" */
+#define CS_OVERFLOW		1		/* passed the memory limit: no entries */
+#define CS_WEIGHT_NULL	2		/* a row with a NULL weight */
+#define CS_FIRST_VAR	4		/* SQL argument of y (0 is the state) */
+#define CS_STACK_K		64
+#define CS_MIN_ENTRIES	64
+#define CS_DEFER		8		/* rows whose entry update waits */
+#define CS_SLOTS_PER_ENTRY 4	/* a load of 1/4 at most: short probes */
+
+/* a key's length: >= 0 bytes of a text key, or one of these */
+#define CS_KEY_NULL		(-1)
+#define CS_KEY_INT		(-2)
+
+typedef struct CsHeader
+{
+	int32		vl_len_;
+	int32		magic;
+	int32		k;
+	int32		flags;
+	int32		text_keys;		/* bit 0 stratum, bit 1 cluster: text */
+	int32		nslots;			/* a power of two, CS_SLOTS_PER_ENTRY * cap */
+	int32		nentries;
+	int32		cap;
+	int32		last;			/* entry of the last row: a cache, -1 none */
+	int32		ndefer;			/* complete rows waiting for their entry */
+	int64		keys_len;		/* bytes used of the text keys' area */
+	int64		keys_cap;
+	int64		msize;			/* bytes reserved for the moments state */
+} CsHeader;
+
+#define CS_HEADER		MAXALIGN(sizeof(CsHeader))
+
+/* an entry; followed by double c[k], s1[k], s2[k (k + 1) / 2] */
+typedef struct CsEntry
+{
+	uint64		hash;
+	int64		skey;			/* the value, or the offset of the bytes */
+	int64		ckey;
+	int32		slen;			/* CS_KEY_* or the bytes of a text key */
+	int32		clen;
+	double		n;				/* complete rows */
+	double		sw;				/* their sum of weights */
+} CsEntry;
+
+/*
+ * a hash slot: the entry and the top of its hash, so that a probe that
+ * misses does not read the entry
+ */
+typedef struct CsSlot
+{
+	int32		entry;			/* -1: empty */
+	uint32		tag;
+	int32		slen;			/* integer keys: the key itself, so that */
+	int32		clen;			/* a hit reads no entry either */
+	int64		skey;
+	int64		ckey;
+} CsSlot;
+
+typedef struct CsView
+{
+	CsHeader   *h;
+	MomentsState *m;
+	int32	   *defer_entry;	/* [CS_DEFER] */
+	double	   *defer_w;		/* [CS_DEFER] */
+	double	   *defer_x;		/* [CS_DEFER * k] */
+	CsSlot	   *slots;
+	char	   *entries;
+	char	   *keys;
+	Size		esize;
+} CsView;
+
+static Size
+cs_entry_size(int k)
+{
+	return sizeof(CsEntry) + sizeof(double) * (2 * (Size) k + (Size) k * (k + 1) / 2);
+}
+
+static Size
+cs_defer_size(int k)
+{
+	return MAXALIGN(sizeof(int32) * CS_DEFER) + sizeof(double) * CS_DEFER * ((Size) k + 1);
+}
+
+static Size
+cs_size(int k, Size msize, int cap, int64 keys_cap)
+{
+	return CS_HEADER + MAXALIGN(msize) + cs_defer_size(k)
+		+ MAXALIGN(sizeof(CsSlot) * CS_SLOTS_PER_ENTRY * (Size) cap)
+		+ cs_entry_size(k) * (Size) cap + (Size) keys_cap;
+}
+
+/* pointers into a state whose sizes are known to be consistent */
+static void
+cs_layout(CsHeader *h, CsView *v)
+{
+	char	   *p = (char *) h + CS_HEADER;
+
+	v->h = h;
+	v->m = (MomentsState *) p;
+	p += MAXALIGN(h->msize);
+	v->defer_entry = (int32 *) p;
+	v->defer_w = (double *) (p + MAXALIGN(sizeof(int32) * CS_DEFER));
+	v->defer_x = v->defer_w + CS_DEFER;
+	p += cs_defer_size(h->k);
+	v->slots = (CsSlot *) p;
+	p += MAXALIGN(sizeof(CsSlot) * (Size) h->nslots);
+	v->entries = p;
+	v->esize = cs_entry_size(h->k);
+	p += v->esize * (Size) h->cap;
+	v->keys = p;
+}
+
+static inline CsEntry *
+cs_entry(const CsView *v, int i)
+{
+	return (CsEntry *) (v->entries + v->esize * (Size) i);
+}
+
+static inline double *
+cs_sums(CsEntry *e)
+{
+	return (double *) (e + 1);
+}
+
+static inline void
+slot_set(CsSlot *slot, int entry, uint64 hash, const CsEntry *e)
+{
+	slot->entry = entry;
+	slot->tag = (uint32) (hash >> 32);
+	slot->slen = e->slen;
+	slot->clen = e->clen;
+	slot->skey = e->skey;
+	slot->ckey = e->ckey;
+}
+
+pg_noreturn static void
+cs_bad(const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid cluster_moments_of state"),
+			 errdetail("%s", why)));
+}
+
+/* check a state from outside (combine, final, readers) and map it */
+static void
+cs_view(bytea *b, CsView *v)
+{
+	CsHeader   *h = (CsHeader *) b;
+	Size		len = VARSIZE(b);
+	int			i;
+
+	if (len < CS_HEADER || h->magic != CS_MAGIC)
+		cs_bad("It is not a state of this aggregate.");
+	if (h->k < 1 || h->k > MOMENTS_MAX_K || h->cap < 0 || h->cap > INT32_MAX / 8
+		|| h->nslots != CS_SLOTS_PER_ENTRY * h->cap || (h->cap & (h->cap - 1)) != 0
+		|| h->nentries < 0 || h->nentries > h->cap
+		|| h->keys_len < 0 || h->keys_len > h->keys_cap
+		|| h->keys_cap < 0 || h->keys_cap > (int64) MaxAllocSize
+		|| h->msize < (int64) moments_size(h->k, 0) || h->msize > (int64) MaxAllocSize
+		|| (h->flags & ~(CS_OVERFLOW | CS_WEIGHT_NULL)) != 0
+		|| (h->text_keys & ~3) != 0
+		|| cs_size(h->k, h->msize, h->cap, h->keys_cap) != len)
+		cs_bad("Its sizes do not agree.");
+	cs_layout(h, v);
+	if (v->m->k != h->k || v->m->names_len < 2 * h->k
+		|| v->m->names_len > h->k * (MOMENTS_MAX_NAME + 1)
+		|| VARSIZE(v->m) > (Size) h->msize
+		|| VARSIZE(v->m) < moments_size(h->k, v->m->names_len))
+		cs_bad("Its moments state does not fit.");
+	{
+		/* checks the buffer's claims, and gives a state to validate */
+		MomentsState *flushed = moments_detached(v->m);
+		const char *err = moments_validate(flushed);
+
+		if (err)
+			cs_bad(err);
+		if (flushed != v->m)
+			pfree(flushed);
+	}
+	if (h->ndefer < 0 || h->ndefer > CS_DEFER)
+		cs_bad("It claims rows it cannot hold.");
+	for (i = 0; i < h->ndefer; i++)
+		if (v->defer_entry[i] < 0 || v->defer_entry[i] >= h->nentries)
+			cs_bad("A waiting row points nowhere.");
+	for (i = 0; i < h->nslots; i++)
+		if (v->slots[i].entry < -1 || v->slots[i].entry >= h->nentries)
+			cs_bad("A hash slot points nowhere.");
+	for (i = 0; i < h->nentries; i++)
+	{
+		CsEntry    *e = cs_entry(v, i);
+		int32		len2[2] = {e->slen, e->clen};
+		int64		off[2] = {e->skey, e->ckey};
+
+		for (int j = 0; j < 2; j++)
+		{
+			bool		is_text = (h->text_keys >> j) & 1;
+
+			if (len2[j] == CS_KEY_NULL)
+				continue;
+			if (!is_text ? len2[j] != CS_KEY_INT
+				: (len2[j] < 0 || off[j] < 0 || off[j] + len2[j] > h->keys_len))
+				cs_bad("A key points outside the state.");
+		}
+		if (!(e->n >= 0.0))
+			cs_bad("An entry has a negative row count.");
+	}
+}
+
+/* a new state for k variables, with room for cap entries */
+static CsHeader *
+cs_new(int k, int text_keys, int cap, int64 keys_cap)
+{
+	char	  **names = palloc(sizeof(char *) * k);
+	MomentsState *m;
+	Size		msize;
+	CsHeader   *h;
+	CsView		v;
+
+	for (int i = 0; i < k; i++)
+		names[i] = psprintf("x%d", i + 1);
+	m = moments_new(k, (const char *const *) names);
+	msize = moments_batched_size(k, m->names_len);
+	h = palloc0(cs_size(k, msize, cap, keys_cap));
+	SET_VARSIZE(h, cs_size(k, msize, cap, keys_cap));
+	h->magic = CS_MAGIC;
+	h->k = k;
+	h->text_keys = text_keys;
+	h->cap = cap;
+	h->nslots = CS_SLOTS_PER_ENTRY * cap;
+	h->last = -1;
+	h->keys_cap = keys_cap;
+	h->msize = msize;
+	cs_layout(h, &v);
+	memcpy(v.m, m, VARSIZE(m));
+	memset(v.slots, 0xff, sizeof(CsSlot) * (Size) h->nslots);
+	return h;
+}
+
+/* a copy of v's state with room for cap entries and keys_cap key bytes */
+static CsHeader *
+cs_grown(const CsView *v, int cap, int64 keys_cap)
+{
+	/* zeroed: no stray bytes in a value that may be shown */
+	CsHeader   *h = palloc0(cs_size(v->h->k, v->h->msize, cap, keys_cap));
+	CsView		nv;
+
+	memcpy(h, v->h, CS_HEADER);
+	SET_VARSIZE(h, cs_size(v->h->k, v->h->msize, cap, keys_cap));
+	h->cap = cap;
+	h->nslots = CS_SLOTS_PER_ENTRY * cap;
+	h->keys_cap = keys_cap;
+	cs_layout(h, &nv);
+	memcpy(nv.m, v->m, v->h->msize);
+	memcpy(nv.defer_entry, v->defer_entry, cs_defer_size(h->k));
+	memcpy(nv.entries, v->entries, v->esize * (Size) v->h->nentries);
+	memcpy(nv.keys, v->keys, v->h->keys_len);
+	memset(nv.slots, 0xff, sizeof(CsSlot) * (Size) h->nslots);
+	for (int i = 0; i < h->nentries; i++)
+	{
+		uint64		hash = cs_entry(&nv, i)->hash;
+		uint32		s = (uint32) hash & (h->nslots - 1);
+
+		while (nv.slots[s].entry >= 0)
+			s = (s + 1) & (h->nslots - 1);
+		slot_set(&nv.slots[s], i, hash, cs_entry(&nv, i));
+	}
+	return h;
+}
+
+/* ---- keys ---- */
+
+/* a row's key: an int value, or text bytes; isnull */
+typedef struct CsKey
+{
+	int64		value;
+	const char *bytes;
+	int32		len;			/* CS_KEY_* or bytes */
+} CsKey;
+
+static inline uint64
+mix64(uint64 x)
+{
+	x ^= x >> 33;
+	x *= UINT64CONST(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return x;
+}
+
+static inline uint64
+key_hash(const CsKey *k)
+{
+	if (k->len == CS_KEY_NULL)
+		return UINT64CONST(0x9e3779b97f4a7c15);
+	if (k->len == CS_KEY_INT)
+		return mix64((uint64) k->value);
+	return moments_hash_bytes(k->bytes, (size_t) k->len);
+}
+
+static inline bool
+key_equal(const CsView *v, int64 key, int32 len, const CsKey *k)
+{
+	if (len != k->len)
+		return false;
+	if (len == CS_KEY_INT)
+		return key == k->value;
+	return len <= 0 || memcmp(v->keys + key, k->bytes, len) == 0;
+}
+
+static inline bool
+entry_is(const CsView *v, const CsEntry *e, uint64 hash, const CsKey *s,
+		 const CsKey *c)
+{
+	return e->hash == hash && key_equal(v, e->ckey, e->clen, c)
+		&& key_equal(v, e->skey, e->slen, s);
+}
+
+/* an argument as a key of the given kind */
+static inline void
+arg_key(FunctionCallInfo fcinfo, int argno, bool is_text, CsKey *k)
+{
+	k->value = 0;
+	if (PG_ARGISNULL(argno))
+		k->len = CS_KEY_NULL;
+	else if (!is_text)
+	{
+		k->value = PG_GETARG_INT64(argno);
+		k->len = CS_KEY_INT;
+	}
+	else
+	{
+		text	   *t = (text *) PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+
+		k->bytes = VARDATA_ANY(t);
+		k->len = VARSIZE_ANY_EXHDR(t);
+	}
+}
+
+/* store a key into entry field (*key, *len); room was made */
+static void
+put_key(CsView *v, const CsKey *k, int64 *key, int32 *len)
+{
+	*len = k->len;
+	*key = k->value;
+	if (k->len >= 0)
+	{
+		*key = v->h->keys_len;
+		memcpy(v->keys + v->h->keys_len, k->bytes, k->len);
+		v->h->keys_len += k->len;
+	}
+}
+
+static int64
+key_bytes(const CsKey *k)
+{
+	return k->len > 0 ? k->len : 0;
+}
+
+/*
+ * The entry of (s, c), made if new; -1 when making it would pass the
+ * memory limit (CS_OVERFLOW is then set).  *hp: the state, replaced when it
+ * grew (the view with it).
+ */
+static int
+cs_find_or_add(CsHeader **hp, CsView *v, const CsKey *s, const CsKey *c)
+{
+	CsHeader   *h = *hp;
+	uint64		hash = key_hash(s) * 31 + key_hash(c);
+	uint32		slot;
+	int			i;
+	CsEntry    *e;
+	int64		more = key_bytes(s) + key_bytes(c);
+
+	slot = (uint32) hash & (h->nslots - 1);
+	for (int probes = 0; probes < h->nslots; probes++)
+	{
+		i = v->slots[slot].entry;
+		if (i < 0)
+			break;
+		if (v->slots[slot].tag == (uint32) (hash >> 32))
+		{
+			const CsSlot *sl = &v->slots[slot];
+
+			if (h->text_keys == 0
+				? (sl->clen == c->len && sl->slen == s->len
+				   && (c->len == CS_KEY_NULL || sl->ckey == c->value)
+				   && (s->len == CS_KEY_NULL || sl->skey == s->value))
+				: entry_is(v, cs_entry(v, i), hash, s, c))
+				return i;
+		}
+		slot = (slot + 1) & (h->nslots - 1);
+	}
+	if (h->nentries == h->cap || h->keys_len + more > h->keys_cap)
+	{
+		int			cap = h->nentries == h->cap ? 2 * h->cap : h->cap;
+		int64		keys_cap = h->keys_cap;
+
+		while (h->keys_len + more > keys_cap)
+			keys_cap = Max(2 * keys_cap, 256);
+		/*
+		 * growing holds the old state, the new one and the executor's copy
+		 * of it (in the aggregate context) at once: all within the limit
+		 */
+		if ((double) VARSIZE(h) + 2.0 * (double) cs_size(h->k, h->msize, cap, keys_cap)
+			> (double) get_hash_memory_limit() || cap > INT32_MAX / 8)
+		{
+			h->flags |= CS_OVERFLOW;
+			return -1;
+		}
+		h = cs_grown(v, cap, keys_cap);
+		*hp = h;
+		cs_layout(h, v);
+		slot = (uint32) hash & (h->nslots - 1);
+		while (v->slots[slot].entry >= 0)
+			slot = (slot + 1) & (h->nslots - 1);
+	}
+	i = h->nentries++;
+	e = cs_entry(v, i);
+	memset(e, 0, v->esize);
+	e->hash = hash;
+	put_key(v, s, &e->skey, &e->slen);
+	put_key(v, c, &e->ckey, &e->clen);
+	slot_set(&v->slots[slot], i, hash, e);
+	return i;
+}
+
+/* ---- sums ---- */
+
+/*
+ * s2 += wd_i d_j over the packed triangle, by rows: four pairs per vector
+ * operation where the CPU has AVX2 (ifunc), two with SSE2.  A product and
+ * a sum each, rounded as the scalar tail's (-ffp-contract=off: no fused
+ * multiply-add), so every build gives the same bits.
+ */
+typedef double cs_v4d __attribute__((vector_size(32)));
+typedef double cs_v4du __attribute__((vector_size(32), aligned(8), may_alias));
+
+__attribute__((target_clones("avx2", "default")))
+static void
+entry_add_pairs(double *restrict s2, const double *restrict d,
+				const double *restrict wd, int k)
+{
+	for (int i = 0; i < k; i++)
+	{
+		const int	n = k - i;
+		const double *dj = d + i;
+		const double w = wd[i];
+		const cs_v4d wv = {w, w, w, w};
+		int			j = 0;
+
+		for (; j + 4 <= n; j += 4)
+			*(cs_v4du *) (s2 + j) = *(cs_v4du *) (s2 + j) + wv * *(const cs_v4du *) (dj + j);
+		for (; j < n; j++)
+			s2[j] += w * dj[j];
+		s2 += n;
+	}
+}
+
+/* a complete row x (weight w) into an entry's sums about its first row */
+static inline void
+entry_add_row(CsEntry *e, int k, const double *x, double w)
+{
+	double	   *c = cs_sums(e),
+			   *s1 = c + k,
+			   *s2 = s1 + k;
+	double		d[CS_STACK_K],
+				wd[CS_STACK_K];
+	double	   *dp = k <= CS_STACK_K ? d : palloc(sizeof(double) * k);
+	double	   *wdp = k <= CS_STACK_K ? wd : palloc(sizeof(double) * k);
+
+	if (e->n == 0.0)
+		memcpy(c, x, sizeof(double) * k);
+	e->n += 1.0;
+	e->sw += w;
+	for (int i = 0; i < k; i++)
+	{
+		dp[i] = x[i] - c[i];
+		wdp[i] = w * dp[i];
+		s1[i] += wdp[i];
+	}
+	entry_add_pairs(s2, dp, wdp, k);
+	if (dp != d)
+	{
+		pfree(dp);
+		pfree(wdp);
+	}
+}
+
+/* the waiting rows into their entries (map: entry numbers into a's, or NULL) */
+static void
+cs_apply_deferred(const CsView *from, const CsView *to, const int *map)
+{
+	int			k = from->h->k;
+
+	for (int i = 0; i < from->h->ndefer; i++)
+	{
+		int			e = from->defer_entry[i];
+
+		entry_add_row(cs_entry(to, map ? map[e] : e), k,
+					  from->defer_x + (Size) i * k, from->defer_w[i]);
+	}
+}
+
+/* b's sums into a's (the same cluster), re-based onto a's first row */
+static void
+entry_merge(CsEntry *a, const CsEntry *b, int k)
+{
+	double	   *ca = cs_sums(a),
+			   *s1a = ca + k,
+			   *s2a = s1a + k;
+	const double *cb = cs_sums((CsEntry *) b),
+			   *s1b = cb + k,
+			   *s2b = s1b + k;
+	double		sw = b->sw;
+
+	if (b->n == 0.0)
+		return;
+	if (a->n == 0.0)
+	{
+		memcpy(ca, cb, sizeof(double) * (2 * (Size) k + (Size) k * (k + 1) / 2));
+		a->n = b->n;
+		a->sw = b->sw;
+		return;
+	}
+	/* sum w (x - ca) = s1b + sw delta, delta = cb - ca; s2 likewise */
+	for (int i = 0, t = 0; i < k; i++)
+	{
+		double		di = cb[i] - ca[i];
+
+		for (int j = i; j < k; j++, t++)
+		{
+			double		dj = cb[j] - ca[j];
+
+			s2a[t] += s2b[t] + di * s1b[j] + dj * s1b[i] + sw * di * dj;
+		}
+	}
+	for (int i = 0; i < k; i++)
+		s1a[i] += s1b[i] + sw * (cb[i] - ca[i]);
+	a->n += b->n;
+	a->sw += sw;
+}
+
+static bool
+always_grow(void *arg, const MomentsState *m)
+{
+	(void) arg;
+	(void) m;
+	return true;
+}
+
+/* a complete row into the embedded moments state (the classical fit's) */
+static void
+cs_moments_add(CsView *v, const double *x, double w)
+{
+	MomentsState *r = moments_accumulate(v->m, x, w, always_grow, NULL);
+
+	/* the state grows its batch buffer once, in the room reserved for it */
+	if (r != v->m)
+	{
+		Assert(VARSIZE(r) <= (Size) v->h->msize);
+		memcpy(v->m, r, VARSIZE(r));
+		pfree(r);
+	}
+}
+
+static bool
+key_type_is_text(FunctionCallInfo fcinfo, int argno)
+{
+	Oid			t = get_fn_expr_argtype(fcinfo->flinfo, argno);
+
+	if (t == INT8OID)
+		return false;
+	if (t == TEXTOID)
+		return true;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("cluster_moments_of keys must be of type bigint or text"),
+			 errdetail("Argument %d is of type %s.", argno,
+					   format_type_be(t))));
+	return false;				/* not reached */
+}
+
+/* a copy of v's state flagged as overflowed, without entries: small */
+static CsHeader *
+cs_overflowed(const CsView *v)
+{
+	CsHeader   *h = palloc0(cs_size(v->h->k, v->h->msize, 0, 0));
+	CsView		nv;
+
+	memcpy(h, v->h, CS_HEADER);
+	SET_VARSIZE(h, cs_size(v->h->k, v->h->msize, 0, 0));
+	h->flags |= CS_OVERFLOW;
+	h->cap = h->nslots = h->nentries = h->ndefer = 0;
+	h->keys_len = h->keys_cap = 0;
+	h->last = -1;
+	cs_layout(h, &nv);
+	memcpy(nv.m, v->m, v->h->msize);
+	return h;
+}
+
+/*
+ * cluster_moments_of(stratum, cluster, weight float8, VARIADIC "any")
+ * (stratum and cluster bigint or text; weight NULL is flagged; the
+ * variables float8): SQL argument n is n here, the state is 0.
+ */
+Datum
+cluster_moments_of_transfn(PG_FUNCTION_ARGS)
+{
+	CsHeader   *h;
+	CsView		v;
+	CsKey		s,
+				c;
+	int			k = PG_NARGS() - CS_FIRST_VAR;
+	double		stack_x[CS_STACK_K];
+	double	   *x;
+	double		w;
+	int			e;
+	bool		complete;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cluster_moments_of_transfn called in non-aggregate context")));
+	if (PG_ARGISNULL(0))
+	{
+		if (k < 1 || k > MOMENTS_MAX_K)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("cluster_moments_of takes between 1 and %d variables",
+							MOMENTS_MAX_K)));
+		moments_check_float8_args(fcinfo, CS_FIRST_VAR);
+		h = cs_new(k, (key_type_is_text(fcinfo, 1) ? 1 : 0)
+				   | (key_type_is_text(fcinfo, 2) ? 2 : 0), CS_MIN_ENTRIES, 0);
+	}
+	else
+		h = (CsHeader *) PG_GETARG_POINTER(0);
+	if (h->flags & CS_OVERFLOW)
+		PG_RETURN_POINTER(h);
+	cs_layout(h, &v);
+
+	if (PG_ARGISNULL(3))
+		h->flags |= CS_WEIGHT_NULL;
+	x = k <= CS_STACK_K ? stack_x : palloc(sizeof(double) * k);
+	complete = moments_row_args(fcinfo, 3, CS_FIRST_VAR, k, x, &w);
+
+	arg_key(fcinfo, 1, h->text_keys & 1, &s);
+	arg_key(fcinfo, 2, h->text_keys & 2, &c);
+	e = h->last;
+	if (e < 0 || !(key_equal(&v, cs_entry(&v, e)->ckey, cs_entry(&v, e)->clen, &c)
+				   && key_equal(&v, cs_entry(&v, e)->skey, cs_entry(&v, e)->slen, &s)))
+	{
+		e = cs_find_or_add(&h, &v, &s, &c);
+		if (e < 0)
+		{
+			/* the rest of the scan skips its rows: the memory goes */
+			if (x != stack_x)
+				pfree(x);
+			PG_RETURN_POINTER(cs_overflowed(&v));
+		}
+		h->last = e;
+	}
+	if (complete)
+	{
+		CsEntry    *entry = cs_entry(&v, e);
+		int			r = h->ndefer++;
+
+		/*
+		 * the entry's update waits for CS_DEFER rows, so that its lines
+		 * (prefetched now) arrive meanwhile: rows of random clusters
+		 * otherwise stall on each
+		 */
+		for (Size off = 0; off < v.esize; off += 64)
+			__builtin_prefetch((char *) entry + off, 1);
+		v.defer_entry[r] = e;
+		v.defer_w[r] = w;
+		memcpy(v.defer_x + (Size) r * k, x, sizeof(double) * k);
+		cs_moments_add(&v, x, w);
+		if (h->ndefer == CS_DEFER)
+		{
+			cs_apply_deferred(&v, &v, NULL);
+			h->ndefer = 0;
+		}
+	}
+	if (x != stack_x)
+		pfree(x);
+	PG_RETURN_POINTER(h);
+}
+
+/* b into a (both checked; a ours); returns a, or its replacement */
+static CsHeader *
+cs_merge(CsHeader *a, CsView *va, CsView *vb)
+{
+	MomentsState *bm;
+	int			r;
+	int		   *map;
+
+	if (a->k != vb->h->k || a->text_keys != vb->h->text_keys)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cannot combine cluster_moments_of states of different variables or key types")));
+	a->flags |= vb->h->flags & CS_WEIGHT_NULL;
+	a->last = -1;
+	if ((a->flags | vb->h->flags) & CS_OVERFLOW)
+	{
+		if (!(a->flags & CS_OVERFLOW))
+		{
+			a = cs_overflowed(va);
+			cs_layout(a, va);
+		}
+		return a;
+	}
+	cs_apply_deferred(va, va, NULL);
+	a->ndefer = 0;
+	map = palloc(sizeof(int) * Max(vb->h->nentries, 1));
+	moments_flush_pending(va->m);
+	bm = moments_detached(vb->m);
+	r = moments_merge(va->m, bm);
+	if (r == -2)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("row count out of range in survey_reg.cluster_moments_of"),
+				 errdetail("The merged states count more than 9223372036854775807 rows.")));
+	if (r != 0)
+		moments_overflow_error();
+	for (int i = 0; i < vb->h->nentries; i++)
+	{
+		CsEntry    *eb = cs_entry(vb, i);
+		CsKey		s,
+					c;
+		int			e;
+
+		CHECK_FOR_INTERRUPTS();
+		s.len = eb->slen;
+		s.value = eb->skey;
+		s.bytes = eb->slen >= 0 ? vb->keys + eb->skey : NULL;
+		c.len = eb->clen;
+		c.value = eb->ckey;
+		c.bytes = eb->clen >= 0 ? vb->keys + eb->ckey : NULL;
+		e = cs_find_or_add(&a, va, &s, &c);
+		if (e < 0)
+		{
+			a = cs_overflowed(va);
+			cs_layout(a, va);
+			return a;
+		}
+		entry_merge(cs_entry(va, e), eb, a->k);
+		map[i] = e;
+	}
+	cs_apply_deferred(vb, va, map);
+	return a;
+}
+
+Datum
+cluster_moments_of_combinefn(PG_FUNCTION_ARGS)
+{
+	bytea	   *a = PG_GETARG_BYTEA_P(0);
+	bytea	   *b = PG_GETARG_BYTEA_P(1);
+	CsView		va,
+				vb;
+
+	if (!AggCheckCallContext(fcinfo, NULL)
+		&& (Pointer) a == DatumGetPointer(PG_GETARG_DATUM(0)))
+	{
+		bytea	   *copy = palloc(VARSIZE(a));
+
+		memcpy(copy, a, VARSIZE(a));
+		a = copy;
+	}
+	cs_view(a, &va);
+	cs_view(b, &vb);
+	PG_RETURN_POINTER(cs_merge(va.h, &va, &vb));
+}
+
+/* read-only: a copy with the buffered rows added, if there are any */
+Datum
+cluster_moments_of_finalfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *b;
+	CsView		v;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	b = PG_GETARG_BYTEA_P(0);
+	cs_view(b, &v);
+	if (v.m->pending > 0 || v.h->ndefer > 0)
+	{
+		bytea	   *copy = palloc(VARSIZE(b));
+
+		memcpy(copy, b, VARSIZE(b));
+		cs_view(copy, &v);
+		moments_flush_pending(v.m);
+		cs_apply_deferred(&v, &v, NULL);
+		v.h->ndefer = 0;
+		b = copy;
+	}
+	PG_RETURN_BYTEA_P(b);
+}
+
+/* ---- the reader (robust_groups.c) ---- */
+
+/*
+ * A finished state: false when it overflowed (the caller scans again with
+ * GROUP BY); else the table's state under the given names and the flags.
+ */
+bool
+cluster_scan_open(bytea *b, char **names, ClusterScan *cs)
+{
+	CsView		v;
+	MomentsState *m;
+
+	cs_view(b, &v);
+	if (v.h->flags & CS_OVERFLOW)
+		return false;
+	cs_apply_deferred(&v, &v, NULL);	/* none after the final function */
+	v.h->ndefer = 0;
+	m = moments_detached(v.m);
+	if (moments_finish(m) < 0)
+		moments_overflow_error();
+	cs->total = moments_renamed(m, names);
+	cs->state = b;
+	cs->nunits = v.h->nentries;
+	cs->weight_null = (v.h->flags & CS_WEIGHT_NULL) != 0;
+	cs->cluster_null = cs->cluster_null_complete = cs->strata_null = false;
+	for (int i = 0; i < v.h->nentries; i++)
+	{
+		CsEntry    *e = cs_entry(&v, i);
+
+		if (e->clen == CS_KEY_NULL)
+		{
+			cs->cluster_null = true;
+			if (e->n > 0)
+				cs->cluster_null_complete = true;
+		}
+		if (e->slen == CS_KEY_NULL)
+			cs->strata_null = true;
+	}
+	return true;
+}
+
+/*
+ * Unit i: its stratum as text (NULL for a NULL stratum) and its sums as a
+ * moments state in g (a plain state over the same k variables, overwritten:
+ * sums about the unit's first row, lo parts zero); false without a
+ * complete row.
+ */
+bool
+cluster_scan_unit(const ClusterScan *cs, int i, char **stratum,
+				  MomentsState *g)
+{
+	CsView		v;
+	CsEntry    *e;
+	MomentsArrays a;
+	const double *c;
+	int			k;
+	size_t		ntri;
+
+	cs_layout((CsHeader *) cs->state, &v);
+	e = cs_entry(&v, i);
+	k = v.h->k;
+	ntri = (size_t) k * (k + 1) / 2;
+	if (e->slen == CS_KEY_NULL)
+		*stratum = NULL;
+	else if (e->slen == CS_KEY_INT)
+		*stratum = psprintf(INT64_FORMAT, e->skey);
+	else
+		*stratum = pnstrdup(v.keys + e->skey, e->slen);
+	if (e->n == 0.0)
+		return false;
+	c = cs_sums(e);
+	moments_arrays(g, &a);
+	memcpy(a.ref, c, sizeof(double) * k);
+	memcpy(a.s1_hi, c + k, sizeof(double) * k);
+	memset(a.s1_lo, 0, sizeof(double) * k);
+	memcpy(a.s2_hi, c + 2 * k, sizeof(double) * ntri);
+	memset(a.s2_lo, 0, sizeof(double) * ntri);
+	g->nrows = (int64) e->n;
+	g->n_hi = e->sw;
+	g->n_lo = 0.0;
+	return true;
+}
