@@ -147,18 +147,84 @@ mo_check(bytea *b)
 	return h;
 }
 
+/*
+ * out[i] = sum of a b[i], i < 4 (n a multiple of 2): four independent
+ * two-lane accumulators in a fixed order, so that the loads of a are
+ * shared and no sum waits on the one before (one dot product at a time
+ * was a chain of dependent additions).
+ */
+static inline void
+mo_dots4(const double *a, const double *const *b, int n, double *out)
+{
+	v2d			s0 = {0.0, 0.0},
+				s1 = {0.0, 0.0},
+				s2 = {0.0, 0.0},
+				s3 = {0.0, 0.0};
+	int			r;
+
+	for (r = 0; r < n; r += 2)
+	{
+		v2d			x,
+					y0,
+					y1,
+					y2,
+					y3;
+
+		memcpy(&x, a + r, sizeof(v2d));
+		memcpy(&y0, b[0] + r, sizeof(v2d));
+		memcpy(&y1, b[1] + r, sizeof(v2d));
+		memcpy(&y2, b[2] + r, sizeof(v2d));
+		memcpy(&y3, b[3] + r, sizeof(v2d));
+		s0 += x * y0;
+		s1 += x * y1;
+		s2 += x * y2;
+		s3 += x * y3;
+	}
+	out[0] = s0[0] + s0[1];
+	out[1] = s1[0] + s1[1];
+	out[2] = s2[0] + s2[1];
+	out[3] = s3[0] + s3[1];
+}
+
+/* the sum of a, n a multiple of 4 */
+static double
+mo_sum(const double *a, int n)
+{
+	v2d			s0 = {0.0, 0.0},
+				s1 = {0.0, 0.0};
+	int			r;
+
+	for (r = 0; r < n; r += 4)
+	{
+		v2d			x0,
+					x1;
+
+		memcpy(&x0, a + r, sizeof(v2d));
+		memcpy(&x1, a + r + 2, sizeof(v2d));
+		s0 += x0;
+		s1 += x1;
+	}
+	return (s0[0] + s1[0]) + (s0[1] + s1[1]);
+}
+
+/* room on the stack for the flush's sums and products */
+#define MO_FLUSH_STACK	4096
+
 /* the buffered rows and counts into the meat */
 static void
 mo_flush(MeatOfHeader *h)
 {
-	int			n = h->pending;
+	int			n = h->pending,
+				n4 = (n + 3) & ~3;	/* rows padded with zero scores */
 	int32	   *p = mo_p(h);
 	int32	   *col = p + h->nmodels;
 	double	   *xs = mo_xs(h);
 	double	   *g = mo_g(h);
+	double		stack[MO_FLUSH_STACK];
 	double	   *sum,
 			   *cross,
 			   *U;
+	Size		need;
 	int			j,
 				o = 0,
 				kk = 0,
@@ -168,9 +234,10 @@ mo_flush(MeatOfHeader *h)
 		return;
 	for (j = 0; j < h->nmodels; j++)
 		maxp = Max(maxp, p[j]);
-	sum = palloc(sizeof(double) * ((Size) h->q + h->nblock + 1));
+	need = (Size) h->q + h->nblock + (Size) MEAT_OF_BATCH * (maxp > 0 ? maxp : 1);
+	sum = need <= MO_FLUSH_STACK ? stack : palloc(sizeof(double) * need);
 	cross = sum + h->q;
-	U = palloc(sizeof(double) * MEAT_OF_BATCH * (Size) (maxp > 0 ? maxp : 1));
+	U = cross + h->nblock;
 	for (j = 0; j < h->nmodels; j++)
 	{
 		const double *gj = g + (Size) j * MEAT_OF_BATCH;
@@ -186,24 +253,36 @@ mo_flush(MeatOfHeader *h)
 
 			for (r = 0; r < n; r++)
 				u[r] = x[r] * gj[r];
+			for (; r < n4; r++)
+				u[r] = 0.0;
 		}
 		for (s = 0; s < p[j]; s++)
 		{
 			const double *us = U + (Size) s * MEAT_OF_BATCH;
-			double		acc = 0.0;
 
-			for (r = 0; r < n; r++)
-				acc += us[r];
-			sum[o + s] = acc;
-			for (t = s; t < p[j]; t++)
-				cross[kk++] = robust_dot(us, U + (Size) t * MEAT_OF_BATCH, n);
+			sum[o + s] = mo_sum(us, n4);
+			/* the packed row s of the upper triangle, four at a time */
+			for (t = s; t < p[j]; t += 4)
+			{
+				const double *b[4];
+				double		d[4];
+				int			c = Min(4, p[j] - t),
+							i;
+
+				/* past the row's end: a repeat, computed and not kept */
+				for (i = 0; i < 4; i++)
+					b[i] = U + (Size) (t + (i < c ? i : 0)) * MEAT_OF_BATCH;
+				mo_dots4(us, b, n4, d);
+				for (i = 0; i < c; i++)
+					cross[kk++] = d[i];
+			}
 		}
 		o += p[j];
 	}
 	robust_meat_add_batch(mo_meat(h), h->units, h->nonnull, sum, cross,
 						  h->finite != 0);
-	pfree(sum);
-	pfree(U);
+	if (sum != stack)
+		pfree(sum);
 	h->units = h->nonnull = 0;
 	h->pending = 0;
 	h->finite = 1;
@@ -300,7 +379,7 @@ meat_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 	int			ncols = PG_NARGS() - first_var;
 	double		w = 1.0;
 	double		row_stack[STACK_COLS],
-				xs_stack[2 * (STACK_COLS + 1)],
+				xs_stack[ROBUST_KERNEL_SCRATCH(STACK_COLS)],
 				g_stack[STACK_COLS];
 	double	   *row,
 			   *xs,
@@ -394,7 +473,7 @@ meat_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 		if (!isfinite(row[i]))
 			goto done;
 	}
-	xs = ncols <= STACK_COLS ? xs_stack : palloc(sizeof(double) * 2 * (ncols + 1));
+	xs = ncols <= STACK_COLS ? xs_stack : palloc(sizeof(double) * ROBUST_KERNEL_SCRATCH(ncols));
 	g = k->nmodels <= STACK_COLS ? g_stack : palloc(sizeof(double) * k->nmodels);
 	finite = robust_kernel_scores(k, row, w, xs, g);
 	if (!finite)

@@ -927,6 +927,80 @@ kernel_factor(const double *A, int p, double *U)
 	}
 }
 
+/*
+ * M lower triangular with A = M'M: the Cholesky of A with the order of the
+ * terms reversed, into Mt = M' (row t holds M[i][t], i >= t).  Then M^-1
+ * is the lower Cholesky factor of X'X, so M's leading block of order p is
+ * the factor of the model of the first p terms (the inverse of a
+ * triangular matrix's leading block is the leading block of its inverse).
+ * Zero pivots (aliased terms) as kernel_factor.
+ */
+static void
+kernel_factor_lower(const double *A, int p, double *Mt)
+{
+	int			i,
+				t,
+				m;
+
+	memset(Mt, 0, sizeof(double) * (size_t) p * p);
+	for (i = p - 1; i >= 0; i--)
+	{
+		double		d = A[(size_t) i * p + i];
+
+		for (m = i + 1; m < p; m++)
+			d -= Mt[(size_t) i * p + m] * Mt[(size_t) i * p + m];
+		if (!(d > 0.0))
+			continue;
+		d = sqrt(d);
+		Mt[(size_t) i * p + i] = d;
+		for (t = 0; t < i; t++)
+		{
+			double		a = A[(size_t) i * p + t];
+
+			for (m = i + 1; m < p; m++)
+				a -= Mt[(size_t) i * p + m] * Mt[(size_t) t * p + m];
+			Mt[(size_t) t * p + i] = a / d;
+		}
+	}
+}
+
+/*
+ * Whether the models are nested prefixes of the last one: the same
+ * columns in the same order, and the same terms aliased (a zero diagonal
+ * of A), so that the last model's factor serves them all.
+ */
+static bool
+kernel_nested(const RobustFitView *v)
+{
+	RobustViewModel last,
+				vm;
+	int			pos = robust_view_first_model(v),
+				j,
+				t,
+				prev = 0;
+
+	for (j = 0; j < v->nmodels; j++)
+	{
+		robust_view_model(v, pos, &last);
+		pos = last.next;
+	}
+	pos = robust_view_first_model(v);
+	for (j = 0; j < v->nmodels; j++)
+	{
+		robust_view_model(v, pos, &vm);
+		pos = vm.next;
+		if (vm.p < prev || vm.p > last.p)
+			return false;
+		prev = vm.p;
+		for (t = 0; t < vm.p; t++)
+			if (vm.col[t] != last.col[t]
+				|| (vm.A[(size_t) t * vm.p + t] == 0.0)
+				!= (last.A[(size_t) t * last.p + t] == 0.0))
+				return false;
+	}
+	return v->nmodels > 0;
+}
+
 RobustKernel *
 robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
 {
@@ -981,8 +1055,77 @@ robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
 		kernel_factor(vm.A, vm.p, k->A + ao);
 		o += vm.p;
 		ao += vm.p * vm.p;
+		if (j == v->nmodels - 1 && (v->se == ROBUST_HC2 || v->se == ROBUST_HC3)
+			&& kernel_nested(v))
+		{
+			k->P = vm.p;
+			k->Mt = alloc(sizeof(double) * (size_t) (vm.p > 0 ? vm.p * vm.p : 1));
+			if (!k->Mt)
+				return NULL;
+			kernel_factor_lower(vm.A, vm.p, k->Mt);
+			k->nested = true;
+		}
 	}
 	return k;
+}
+
+/*
+ * Nested models: every residual from the last model's terms xt, then one
+ * product z = M xt (by columns of M, z scratch [P]) whose prefix sums of
+ * squares are the models' leverages; g[j] = e f as robust_kernel_scores.
+ */
+static bool
+kernel_scores_nested(const RobustKernel *k, const double *xs, double *xt,
+					 double *z, double w, double base, double *g)
+{
+	const double *b = k->b;
+	int			P = k->P,
+				j,
+				t,
+				i,
+				o = 0;
+	double		h = 0.0;
+	bool		finite = true;
+	const int  *col = k->col + (k->q - P);	/* the last model's */
+
+	for (t = 0; t < P; t++)
+	{
+		xt[t] = xs[1 + col[t]];
+		z[t] = 0.0;
+	}
+	for (j = 0; j < k->nmodels; j++)
+	{
+		double		e = xs[1];
+
+		for (t = 0; t < k->p[j]; t++)
+			e -= b[o + t] * xt[t];
+		g[j] = e;
+		o += k->p[j];
+	}
+	for (t = 0; t < P; t++)
+	{
+		const double *m = k->Mt + (size_t) t * P;
+		double		x = xt[t];
+
+		for (i = t; i < P; i++)
+			z[i] += m[i] * x;
+	}
+	j = 0;
+	for (i = 0; i <= P; i++)
+	{
+		/* h: the leverage of the first i terms */
+		for (; j < k->nmodels && k->p[j] == i; j++)
+		{
+			double		hw = k->weight == ROBUST_W_PROBABILITY ? h * w : h;
+
+			g[j] *= k->se == ROBUST_HC2 ? base / sqrt(1.0 - hw) : base / (1.0 - hw);
+			if (!isfinite(g[j]))
+				finite = false;
+		}
+		if (i < P)
+			h += z[i] * z[i];
+	}
+	return finite;
 }
 
 /*
@@ -1011,6 +1154,8 @@ robust_kernel_scores(const RobustKernel *k, const double *row, double w,
 	xs[0] = 1.0;
 	for (c = 0; c < k->ncols; c++)
 		xs[1 + c] = row[c] - k->shift[c];
+	if (k->nested)
+		return kernel_scores_nested(k, xs, xt, xt + k->ncols + 1, w, base, g);
 	for (j = 0; j < k->nmodels; j++)
 	{
 		int			p = k->p[j],

@@ -255,6 +255,17 @@ typedef struct RobustKernel
 	double	   *b;				/* [q] */
 	double	   *A;				/* per model p * p: U upper triangular,
 								 * U'U = (X'X)^-1 (the leverage's) */
+	/*
+	 * nested: every model's terms are the leading terms of the last
+	 * model's, aliased alike; then Mt (P * P, P the last model's p) holds
+	 * M' with M lower triangular, M'M = that model's (X'X)^-1, whose
+	 * leading blocks are the smaller models' factors, so that one
+	 * triangular product per row gives every model's leverage as a
+	 * prefix sum of squares
+	 */
+	bool		nested;
+	int			P;
+	double	   *Mt;
 } RobustKernel;
 
 extern RobustKernel *robust_kernel_build(const RobustFitView *v,
@@ -262,9 +273,12 @@ extern RobustKernel *robust_kernel_build(const RobustFitView *v,
 
 /*
  * One complete row: xs[0] = 1, xs[1 + c] = row[c] - shift[c] (xs: scratch
- * of 2 (ncols + 1) doubles) and per model g[j] = e f, so that its score is xs[1 + col] g[j]
- * over the model's terms; false when a g is not finite.
+ * of ROBUST_KERNEL_SCRATCH(ncols) doubles) and per model g[j] = e f, so
+ * that its score is xs[1 + col] g[j] over the model's terms; false when a
+ * g is not finite.
  */
+#define ROBUST_KERNEL_SCRATCH(ncols) (3 * ((size_t) (ncols) + 1))
+
 extern bool robust_kernel_scores(const RobustKernel *k, const double *row,
 								 double w, double *xs, double *g);
 
