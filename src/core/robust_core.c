@@ -928,38 +928,38 @@ kernel_factor(const double *A, int p, double *U)
 }
 
 /*
- * M lower triangular with A = M'M: the Cholesky of A with the order of the
- * terms reversed, into Mt = M' (row t holds M[i][t], i >= t).  Then M^-1
- * is the lower Cholesky factor of X'X, so M's leading block of order p is
- * the factor of the model of the first p terms (the inverse of a
- * triangular matrix's leading block is the leading block of its inverse).
- * Zero pivots (aliased terms) as kernel_factor.
+ * M lower triangular with A = M'M (row-major: M[i][t] at i p + t): the
+ * Cholesky of A with the order of the terms reversed.  Then M^-1 is the
+ * lower Cholesky factor of X'X, so M's leading block of order p is the
+ * factor of the model of the first p terms (the inverse of a triangular
+ * matrix's leading block is the leading block of its inverse).  Zero
+ * pivots (aliased terms) as kernel_factor.
  */
 static void
-kernel_factor_lower(const double *A, int p, double *Mt)
+kernel_factor_lower(const double *A, int p, double *M)
 {
 	int			i,
 				t,
 				m;
 
-	memset(Mt, 0, sizeof(double) * (size_t) p * p);
+	memset(M, 0, sizeof(double) * (size_t) p * p);
 	for (i = p - 1; i >= 0; i--)
 	{
 		double		d = A[(size_t) i * p + i];
 
 		for (m = i + 1; m < p; m++)
-			d -= Mt[(size_t) i * p + m] * Mt[(size_t) i * p + m];
+			d -= M[(size_t) m * p + i] * M[(size_t) m * p + i];
 		if (!(d > 0.0))
 			continue;
 		d = sqrt(d);
-		Mt[(size_t) i * p + i] = d;
+		M[(size_t) i * p + i] = d;
 		for (t = 0; t < i; t++)
 		{
 			double		a = A[(size_t) i * p + t];
 
 			for (m = i + 1; m < p; m++)
-				a -= Mt[(size_t) i * p + m] * Mt[(size_t) t * p + m];
-			Mt[(size_t) t * p + i] = a / d;
+				a -= M[(size_t) m * p + i] * M[(size_t) m * p + t];
+			M[(size_t) i * p + t] = a / d;
 		}
 	}
 }
@@ -1059,10 +1059,10 @@ robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
 			&& kernel_nested(v))
 		{
 			k->P = vm.p;
-			k->Mt = alloc(sizeof(double) * (size_t) (vm.p > 0 ? vm.p * vm.p : 1));
-			if (!k->Mt)
+			k->M = alloc(sizeof(double) * (size_t) (vm.p > 0 ? vm.p * vm.p : 1));
+			if (!k->M)
 				return NULL;
-			kernel_factor_lower(vm.A, vm.p, k->Mt);
+			kernel_factor_lower(vm.A, vm.p, k->M);
 			k->nested = true;
 		}
 	}
@@ -1071,7 +1071,7 @@ robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
 
 /*
  * Nested models: every residual from the last model's terms xt, then one
- * product z = M xt (by columns of M, z scratch [P]) whose prefix sums of
+ * product z = M xt (z scratch [P]) whose prefix sums of
  * squares are the models' leverages; g[j] = e f as robust_kernel_scores.
  */
 static bool
@@ -1089,10 +1089,7 @@ kernel_scores_nested(const RobustKernel *k, const double *xs, double *xt,
 	const int  *col = k->col + (k->q - P);	/* the last model's */
 
 	for (t = 0; t < P; t++)
-	{
 		xt[t] = xs[1 + col[t]];
-		z[t] = 0.0;
-	}
 	for (j = 0; j < k->nmodels; j++)
 	{
 		double		e = xs[1];
@@ -1102,13 +1099,25 @@ kernel_scores_nested(const RobustKernel *k, const double *xs, double *xt,
 		g[j] = e;
 		o += k->p[j];
 	}
-	for (t = 0; t < P; t++)
+	/*
+	 * z = M xt row by row, in two partial sums: independent rows overlap
+	 * (updating z column by column stored and reloaded it at shifting
+	 * offsets, which stalled every load)
+	 */
+	for (i = 0; i < P; i++)
 	{
-		const double *m = k->Mt + (size_t) t * P;
-		double		x = xt[t];
+		const double *m = k->M + (size_t) i * P;
+		double		s0 = 0.0,
+					s1 = 0.0;
 
-		for (i = t; i < P; i++)
-			z[i] += m[i] * x;
+		for (t = 0; t + 1 <= i; t += 2)
+		{
+			s0 += m[t] * xt[t];
+			s1 += m[t + 1] * xt[t + 1];
+		}
+		if (t == i)
+			s0 += m[t] * xt[t];
+		z[i] = s0 + s1;
 	}
 	j = 0;
 	for (i = 0; i <= P; i++)

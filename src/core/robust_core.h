@@ -257,15 +257,15 @@ typedef struct RobustKernel
 								 * U'U = (X'X)^-1 (the leverage's) */
 	/*
 	 * nested: every model's terms are the leading terms of the last
-	 * model's, aliased alike; then Mt (P * P, P the last model's p) holds
-	 * M' with M lower triangular, M'M = that model's (X'X)^-1, whose
+	 * model's, aliased alike; then M (P * P, P the last model's p) is
+	 * lower triangular with M'M = that model's (X'X)^-1, whose
 	 * leading blocks are the smaller models' factors, so that one
 	 * triangular product per row gives every model's leverage as a
 	 * prefix sum of squares
 	 */
 	bool		nested;
 	int			P;
-	double	   *Mt;
+	double	   *M;
 } RobustKernel;
 
 extern RobustKernel *robust_kernel_build(const RobustFitView *v,
