@@ -1069,135 +1069,151 @@ robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
 	return k;
 }
 
-/*
- * Nested models: every residual from the last model's terms xt, then one
- * product z = M xt (z scratch [P]) whose prefix sums of
- * squares are the models' leverages; g[j] = e f as robust_kernel_scores.
- */
-static bool
-kernel_scores_nested(const RobustKernel *k, const double *xs, double *xt,
-					 double *z, double w, double base, double *g)
+/* y[r] += a x[r], n a multiple of 2 (two lanes) */
+static inline void
+batch_axpy(double *y, double a, const double *x, int n)
 {
-	const double *b = k->b;
-	int			P = k->P,
-				j,
-				t,
-				i,
-				o = 0;
-	double		h = 0.0;
-	bool		finite = true;
-	const int  *col = k->col + (k->q - P);	/* the last model's */
+	v2d			av = {a, a};
+	int			r;
 
-	for (t = 0; t < P; t++)
-		xt[t] = xs[1 + col[t]];
-	for (j = 0; j < k->nmodels; j++)
+	for (r = 0; r < n; r += 2)
 	{
-		double		e = xs[1];
+		v2d			xv,
+					yv;
 
-		for (t = 0; t < k->p[j]; t++)
-			e -= b[o + t] * xt[t];
-		g[j] = e;
-		o += k->p[j];
+		memcpy(&xv, x + r, sizeof(v2d));
+		memcpy(&yv, y + r, sizeof(v2d));
+		yv += av * xv;
+		memcpy(y + r, &yv, sizeof(v2d));
 	}
-	/*
-	 * z = M xt row by row, in two partial sums: independent rows overlap
-	 * (updating z column by column stored and reloaded it at shifting
-	 * offsets, which stalled every load)
-	 */
-	for (i = 0; i < P; i++)
+}
+
+/* h[r] += z[r]^2, n a multiple of 2 */
+static inline void
+batch_add_squares(double *h, const double *z, int n)
+{
+	int			r;
+
+	for (r = 0; r < n; r += 2)
 	{
-		const double *m = k->M + (size_t) i * P;
-		double		s0 = 0.0,
-					s1 = 0.0;
+		v2d			zv,
+					hv;
 
-		for (t = 0; t + 1 <= i; t += 2)
-		{
-			s0 += m[t] * xt[t];
-			s1 += m[t + 1] * xt[t + 1];
-		}
-		if (t == i)
-			s0 += m[t] * xt[t];
-		z[i] = s0 + s1;
+		memcpy(&zv, z + r, sizeof(v2d));
+		memcpy(&hv, h + r, sizeof(v2d));
+		hv += zv * zv;
+		memcpy(h + r, &hv, sizeof(v2d));
 	}
-	j = 0;
-	for (i = 0; i <= P; i++)
+}
+
+/* g[r] *= f0[r] / (1 - h[r]) (HC3) or / sqrt(1 - h[r]) (HC2); h[r] w[r] with probability weights */
+static void
+batch_leverage_factor(const RobustKernel *k, double *g, const double *f0,
+					  const double *h, const double *w, int n)
+{
+	int			r;
+
+	for (r = 0; r < n; r++)
 	{
-		/* h: the leverage of the first i terms */
-		for (; j < k->nmodels && k->p[j] == i; j++)
-		{
-			double		hw = k->weight == ROBUST_W_PROBABILITY ? h * w : h;
+		double		hw = k->weight == ROBUST_W_PROBABILITY ? h[r] * w[r] : h[r];
 
-			g[j] *= k->se == ROBUST_HC2 ? base / sqrt(1.0 - hw) : base / (1.0 - hw);
-			if (!isfinite(g[j]))
-				finite = false;
-		}
-		if (i < P)
-			h += z[i] * z[i];
+		g[r] *= k->se == ROBUST_HC2 ? f0[r] / sqrt(1.0 - hw) : f0[r] / (1.0 - hw);
 	}
-	return finite;
 }
 
 /*
  * As robust_scores, but the residual in double rather than double-double:
  * about 20 times cheaper per row, and the scores differ by
  * ~eps (|y| + sum |b x|) / |e| relative, the size of R's own rounding (lm
- * forms its residuals in double too).  The row's score of model j is
- * x~ g[j], x~ = xs[1 + col] (xs[0] = 1 for the intercept).  Returns false
- * when a g is not finite (leverage 1, or overflow).
+ * forms its residuals in double too).  And for a batch of rows stored by
+ * column, each step a loop along the rows in two lanes.
  */
 bool
-robust_kernel_scores(const RobustKernel *k, const double *row, double w,
-					 double *xs, double *g)
+robust_kernel_batch(const RobustKernel *k, const double *xs, int stride,
+					const double *w, int n, double *g, double *scratch)
 {
 	const double *b = k->b;
 	const int  *col = k->col;
-	const double *A = k->A;
-	double		base;
+	double	   *f0 = scratch,
+			   *z = scratch + stride,
+			   *h = scratch + 2 * (size_t) stride;
+	bool		hc23 = k->se == ROBUST_HC2 || k->se == ROBUST_HC3;
 	bool		finite = true;
-	double	   *xt = xs + k->ncols + 1;	/* the model's terms */
-	int			c,
-				j,
-				o = 0;
+	int			j,
+				t,
+				i,
+				r,
+				o = 0,
+				ao = 0;
 
-	base = (k->se <= ROBUST_HC3 && k->weight == ROBUST_W_FREQUENCY) ? sqrt(w) : w;
-	xs[0] = 1.0;
-	for (c = 0; c < k->ncols; c++)
-		xs[1 + c] = row[c] - k->shift[c];
-	if (k->nested)
-		return kernel_scores_nested(k, xs, xt, xt + k->ncols + 1, w, base, g);
+#define XS(c) (xs + (size_t) (1 + (c)) * stride)	/* row column c; -1: 1s */
+	for (r = 0; r < n; r++)
+		f0[r] = (k->se <= ROBUST_HC3 && k->weight == ROBUST_W_FREQUENCY) ? sqrt(w[r]) : w[r];
+	/* the residuals, e = y - b'x~ */
 	for (j = 0; j < k->nmodels; j++)
 	{
-		int			p = k->p[j],
-					t;
-		double		e = xs[1],
-					f = base;
+		double	   *gj = g + (size_t) j * stride;
 
-		for (t = 0; t < p; t++)
+		memcpy(gj, XS(0), sizeof(double) * (size_t) n);
+		for (t = 0; t < k->p[j]; t++)
+			batch_axpy(gj, -b[o + t], XS(col[o + t]), n);
+		o += k->p[j];
+	}
+	if (hc23 && k->nested)
+	{
+		/* z = M x~ row by row of M; the prefix sums of z^2 the leverages */
+		const int  *lcol = col + (k->q - k->P);
+
+		memset(h, 0, sizeof(double) * (size_t) n);
+		j = 0;
+		for (i = 0; i <= k->P; i++)
 		{
-			xt[t] = xs[1 + col[o + t]];
-			e -= b[o + t] * xt[t];
+			for (; j < k->nmodels && k->p[j] == i; j++)
+				batch_leverage_factor(k, g + (size_t) j * stride, f0, h, w, n);
+			if (i == k->P)
+				break;
+			memset(z, 0, sizeof(double) * (size_t) n);
+			for (t = 0; t <= i; t++)
+				batch_axpy(z, k->M[(size_t) i * k->P + t], XS(lcol[t]), n);
+			batch_add_squares(h, z, n);
 		}
-		if (k->se == ROBUST_HC2 || k->se == ROBUST_HC3)
+	}
+	else if (hc23)
+	{
+		/* per model: h = |U x~|^2, U upper triangular */
+		for (j = 0; j < k->nmodels; j++)
 		{
-			double		h = 0.0;
+			int			p = k->p[j];
+			const double *U = k->A + ao;
 
-			/* h = x' A x = |U x|^2, U upper triangular (kernel_factor) */
+			memset(h, 0, sizeof(double) * (size_t) n);
 			for (t = 0; t < p; t++)
 			{
-				double		z = robust_dot(A + (size_t) t * p + t, xt + t, p - t);
-
-				h += z * z;
+				memset(z, 0, sizeof(double) * (size_t) n);
+				for (i = t; i < p; i++)
+					batch_axpy(z, U[(size_t) t * p + i], XS(col[o + i]), n);
+				batch_add_squares(h, z, n);
 			}
-			if (k->weight == ROBUST_W_PROBABILITY)
-				h *= w;
-			f = k->se == ROBUST_HC2 ? f / sqrt(1.0 - h) : f / (1.0 - h);
-			A += (size_t) p * p;
+			batch_leverage_factor(k, g + (size_t) j * stride, f0, h, w, n);
+			o += p;
+			ao += p * p;
 		}
-		g[j] = e * f;
-		if (!isfinite(g[j]))
-			finite = false;
-		o += p;
 	}
+	else
+	{
+		for (j = 0; j < k->nmodels; j++)
+		{
+			double	   *gj = g + (size_t) j * stride;
+
+			for (r = 0; r < n; r++)
+				gj[r] *= f0[r];
+		}
+	}
+#undef XS
+	for (j = 0; j < k->nmodels && finite; j++)
+		for (r = 0; r < n; r++)
+			if (!isfinite(g[(size_t) j * stride + r]))
+				finite = false;
 	return finite;
 }
 
