@@ -281,7 +281,7 @@ static void
 mo_flush(MeatOfHeader *h)
 {
 	int			n = h->pending,
-				n4 = (n + 3) & ~3;	/* rows padded with zero scores */
+				n8 = (n + 7) & ~7;	/* rows padded with zero scores */
 	int32	   *p = mo_p(h);
 	int32	   *col = p + h->nmodels;
 	double	   *xs = mo_xs(h);
@@ -310,12 +310,12 @@ mo_flush(MeatOfHeader *h)
 		for (r = 0; r < n; r++)
 			xs[r] = 1.0;
 		for (c = 0; c <= h->ncols; c++)
-			for (r = n; r < n4; r++)
+			for (r = n; r < n8; r++)
 				xs[(Size) c * MEAT_OF_BATCH + r] = 0.0;
-		for (r = n; r < n4; r++)
+		for (r = n; r < n8; r++)
 			w[r] = 0.0;
 		mo_kernel_of(h, &k);
-		if (!robust_kernel_batch(&k, xs, MEAT_OF_BATCH, w, n4, g, scratch))
+		if (!robust_kernel_batch(&k, xs, MEAT_OF_BATCH, w, n8, g, scratch))
 			h->finite = 0;
 	}
 	for (j = 0; j < h->nmodels; j++)
@@ -337,14 +337,14 @@ mo_flush(MeatOfHeader *h)
 			const double *x = xs + (Size) (col[o + t] + 1) * MEAT_OF_BATCH;
 			double	   *u = U + (Size) t * MEAT_OF_BATCH;
 
-			for (r = 0; r < n4; r++)
+			for (r = 0; r < n8; r++)
 				u[r] = x[r] * gj[r];
 		}
 		for (s = 0; s < p[j]; s++)
 		{
 			const double *us = U + (Size) s * MEAT_OF_BATCH;
 
-			sum[o + s] = mo_sum(us, n4);
+			sum[o + s] = mo_sum(us, n8);
 			/* the packed row s of the upper triangle, four at a time */
 			for (t = s; t < p[j]; t += 4)
 			{
@@ -356,7 +356,7 @@ mo_flush(MeatOfHeader *h)
 				/* past the row's end: a repeat, computed and not kept */
 				for (i = 0; i < 4; i++)
 					b[i] = U + (Size) (t + (i < c ? i : 0)) * MEAT_OF_BATCH;
-				mo_dots4(us, b, n4, d);
+				mo_dots4(us, b, n8, d);
 				for (i = 0; i < c; i++)
 					cross[kk++] = d[i];
 			}

@@ -272,12 +272,13 @@ extern RobustKernel *robust_kernel_build(const RobustFitView *v,
 										 robust_alloc_fn alloc);
 
 /*
- * The scores of a batch of n complete rows (n even) stored by column, each
- * column stride apart: column 0 the intercept's (1, or 0 in padding rows),
- * column 1 + c row column c minus shift[c]; w[r] the row's weight (1
- * unweighted, 0 in padding rows).  Into g[j * stride + r] the row's e f of
- * model j, so that its score is x~ g over the model's terms; scratch [3
- * stride].  false when a g is not finite (leverage 1, or overflow).
+ * The scores of a batch of n complete rows (n a multiple of 8) stored by
+ * column, each column stride apart: column 0 the intercept's (1, or 0 in
+ * padding rows), column 1 + c row column c minus shift[c]; w[r] the row's
+ * weight (1 unweighted, 0 in padding rows).  Into g[j * stride + r] the
+ * row's e f of model j, so that its score is x~ g over the model's terms;
+ * scratch [3 stride].  false when a g is not finite (leverage 1, or
+ * overflow).
  */
 extern bool robust_kernel_batch(const RobustKernel *k, const double *xs,
 								int stride, const double *w, int n,
