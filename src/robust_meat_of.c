@@ -214,63 +214,132 @@ mo_check(bytea *b)
 }
 
 /*
- * out[i] = sum of a b[i], i < 4 (n a multiple of 2): four independent
- * two-lane accumulators in a fixed order, so that the loads of a are
- * shared and no sum waits on the one before (one dot product at a time
- * was a chain of dependent additions).
+ * The batch's sums and cross-products in vectors of four (GCC lowers them
+ * to pairs of two-lane operations where AVX is missing: the same
+ * operations, so the same bits).  Compiled twice, plain and for AVX2 (no
+ * FMA, -ffp-contract=off), the latter chosen on CPUs that have it; GCC
+ * only, as the moments' kernels (moments_batch.c).
  */
-static inline void
-mo_dots4(const double *a, const double *const *b, int n, double *out)
+typedef double v4d __attribute__((vector_size(32)));
+/* an unaligned, aliasing-safe load (a macro: no vector crosses a call) */
+typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));
+#define mo_ld(p) (*(const v4du *) (p))
+
+/*
+ * U[t][r] = x~ g, the score of term t in row r, then per model the sum of
+ * each score and the packed upper triangle of its cross-products, four at
+ * a time: four independent accumulators in a fixed order, so that the
+ * loads of a row of scores are shared and no sum waits on the one before
+ * (one dot product at a time was a chain of dependent additions).  n a
+ * multiple of 8.
+ */
+static inline __attribute__((always_inline)) void
+mo_cross_body(int nmodels, const int32 *p, const int32 *col, const double *xs,
+			  const double *g, int n, double *U, double *sum, double *cross)
 {
-	v2d			s0 = {0.0, 0.0},
-				s1 = {0.0, 0.0},
-				s2 = {0.0, 0.0},
-				s3 = {0.0, 0.0};
-	int			r;
+	int			j,
+				o = 0,
+				kk = 0;
 
-	for (r = 0; r < n; r += 2)
+	for (j = 0; j < nmodels; j++)
 	{
-		v2d			x,
-					y0,
-					y1,
-					y2,
-					y3;
+		const double *gj = g + (Size) j * MEAT_OF_BATCH;
+		int			s,
+					t,
+					r;
 
-		memcpy(&x, a + r, sizeof(v2d));
-		memcpy(&y0, b[0] + r, sizeof(v2d));
-		memcpy(&y1, b[1] + r, sizeof(v2d));
-		memcpy(&y2, b[2] + r, sizeof(v2d));
-		memcpy(&y3, b[3] + r, sizeof(v2d));
-		s0 += x * y0;
-		s1 += x * y1;
-		s2 += x * y2;
-		s3 += x * y3;
+		for (t = 0; t < p[j]; t++)
+		{
+			const double *x = xs + (Size) (col[o + t] + 1) * MEAT_OF_BATCH;
+			double	   *u = U + (Size) t * MEAT_OF_BATCH;
+
+			for (r = 0; r < n; r += 4)
+			{
+				v4d			v = mo_ld(x + r) * mo_ld(gj + r);
+
+				memcpy(u + r, &v, sizeof(v4d));
+			}
+		}
+		for (s = 0; s < p[j]; s++)
+		{
+			const double *us = U + (Size) s * MEAT_OF_BATCH;
+			v4d			a0 = {0, 0, 0, 0},
+						a1 = {0, 0, 0, 0};
+
+			for (r = 0; r < n; r += 8)
+			{
+				a0 += mo_ld(us + r);
+				a1 += mo_ld(us + r + 4);
+			}
+			a0 += a1;
+			sum[o + s] = (a0[0] + a0[2]) + (a0[1] + a0[3]);
+			for (t = s; t < p[j]; t += 4)
+			{
+				const double *b[4];
+				v4d			s0 = {0, 0, 0, 0},
+							s1 = {0, 0, 0, 0},
+							s2 = {0, 0, 0, 0},
+							s3 = {0, 0, 0, 0};
+				int			c = Min(4, p[j] - t),
+							i;
+
+				/* past the row's end: a repeat, computed and not kept */
+				for (i = 0; i < 4; i++)
+					b[i] = U + (Size) (t + (i < c ? i : 0)) * MEAT_OF_BATCH;
+				for (r = 0; r < n; r += 4)
+				{
+					v4d			x = mo_ld(us + r);
+
+					s0 += x * mo_ld(b[0] + r);
+					s1 += x * mo_ld(b[1] + r);
+					s2 += x * mo_ld(b[2] + r);
+					s3 += x * mo_ld(b[3] + r);
+				}
+				cross[kk++] = (s0[0] + s0[2]) + (s0[1] + s0[3]);
+				if (c > 1)
+					cross[kk++] = (s1[0] + s1[2]) + (s1[1] + s1[3]);
+				if (c > 2)
+					cross[kk++] = (s2[0] + s2[2]) + (s2[1] + s2[3]);
+				if (c > 3)
+					cross[kk++] = (s3[0] + s3[2]) + (s3[1] + s3[3]);
+			}
+		}
+		o += p[j];
 	}
-	out[0] = s0[0] + s0[1];
-	out[1] = s1[0] + s1[1];
-	out[2] = s2[0] + s2[1];
-	out[3] = s3[0] + s3[1];
 }
 
-/* the sum of a, n a multiple of 4 */
-static double
-mo_sum(const double *a, int n)
+static void
+mo_cross_generic(int nmodels, const int32 *p, const int32 *col,
+				 const double *xs, const double *g, int n, double *U,
+				 double *sum, double *cross)
 {
-	v2d			s0 = {0.0, 0.0},
-				s1 = {0.0, 0.0};
-	int			r;
+	mo_cross_body(nmodels, p, col, xs, g, n, U, sum, cross);
+}
 
-	for (r = 0; r < n; r += 4)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define HAVE_AVX2_CROSS 1
+__attribute__((target("avx2")))
+static void
+mo_cross_avx2(int nmodels, const int32 *p, const int32 *col,
+			  const double *xs, const double *g, int n, double *U,
+			  double *sum, double *cross)
+{
+	mo_cross_body(nmodels, p, col, xs, g, n, U, sum, cross);
+}
+#endif
+
+static void
+mo_cross(int nmodels, const int32 *p, const int32 *col, const double *xs,
+		 const double *g, int n, double *U, double *sum, double *cross)
+{
+#ifdef HAVE_AVX2_CROSS
+	if (moments_use_fma_kernels())
 	{
-		v2d			x0,
-					x1;
-
-		memcpy(&x0, a + r, sizeof(v2d));
-		memcpy(&x1, a + r + 2, sizeof(v2d));
-		s0 += x0;
-		s1 += x1;
+		mo_cross_avx2(nmodels, p, col, xs, g, n, U, sum, cross);
+		return;
 	}
-	return (s0[0] + s1[0]) + (s0[1] + s1[1]);
+#endif
+	mo_cross_generic(nmodels, p, col, xs, g, n, U, sum, cross);
 }
 
 /* room on the stack for the flush's sums and products */
@@ -292,8 +361,6 @@ mo_flush(MeatOfHeader *h)
 			   *U;
 	Size		need;
 	int			j,
-				o = 0,
-				kk = 0,
 				maxp = 0;
 
 	if (h->units == 0)
@@ -324,45 +391,7 @@ mo_flush(MeatOfHeader *h)
 	sum = need <= MO_FLUSH_STACK ? stack : palloc(sizeof(double) * need);
 	cross = sum + h->q;
 	U = cross + h->nblock;
-	for (j = 0; j < h->nmodels; j++)
-	{
-		const double *gj = g + (Size) j * MEAT_OF_BATCH;
-		int			s,
-					t,
-					r;
-
-		/* U[t][r]: the score of term t in row r, as x~ (e f) */
-		for (t = 0; t < p[j]; t++)
-		{
-			const double *x = xs + (Size) (col[o + t] + 1) * MEAT_OF_BATCH;
-			double	   *u = U + (Size) t * MEAT_OF_BATCH;
-
-			for (r = 0; r < n8; r++)
-				u[r] = x[r] * gj[r];
-		}
-		for (s = 0; s < p[j]; s++)
-		{
-			const double *us = U + (Size) s * MEAT_OF_BATCH;
-
-			sum[o + s] = mo_sum(us, n8);
-			/* the packed row s of the upper triangle, four at a time */
-			for (t = s; t < p[j]; t += 4)
-			{
-				const double *b[4];
-				double		d[4];
-				int			c = Min(4, p[j] - t),
-							i;
-
-				/* past the row's end: a repeat, computed and not kept */
-				for (i = 0; i < 4; i++)
-					b[i] = U + (Size) (t + (i < c ? i : 0)) * MEAT_OF_BATCH;
-				mo_dots4(us, b, n8, d);
-				for (i = 0; i < c; i++)
-					cross[kk++] = d[i];
-			}
-		}
-		o += p[j];
-	}
+	mo_cross(h->nmodels, p, col, xs, g, n8, U, sum, cross);
 	robust_meat_add_batch(mo_meat(h), h->units, h->nonnull, sum, cross,
 						  h->finite != 0);
 	if (sum != stack)
