@@ -9,10 +9,10 @@
  * (cached in fn_extra, keyed by the fit's identity), and the transition
  * only stores the row, shifted, in a buffer of MEAT_OF_BATCH rows by
  * column, like the moments update's.  The flush then does all the
- * arithmetic along the rows, in two lanes: the residuals in double and
- * the leverages (robust_kernel_batch), and the cross-products, four at a
- * time over the batch (fixed order), added to the meat's double-double
- * sums once per batch.
+ * arithmetic along the rows, in vectors: the residuals in double and the
+ * leverages (robust_kernel_batch), and the cross-products, four at a time
+ * over the batch (fixed order), added to the meat's double-double sums
+ * once per batch.
  *
  * The state is a bytea: a header, the models' terms, the buffer and the
  * meat (the value of survey_reg.meat, to which the final function reduces
@@ -36,7 +36,7 @@ PG_FUNCTION_INFO_V1(meat_of_combinefn);
 PG_FUNCTION_INFO_V1(meat_of_finalfn);
 
 #define MEAT_OF_MAGIC	0x4d4f4633	/* "MOF3" */
-#define MEAT_OF_BATCH	64			/* rows per buffer, a multiple of 4 */
+#define MEAT_OF_BATCH	64			/* rows per buffer, a multiple of 8 */
 
 typedef struct MeatOfHeader
 {
