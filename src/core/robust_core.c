@@ -927,6 +927,80 @@ kernel_factor(const double *A, int p, double *U)
 	}
 }
 
+/*
+ * M lower triangular with A = M'M (row-major: M[i][t] at i p + t): the
+ * Cholesky of A with the order of the terms reversed.  Then M^-1 is the
+ * lower Cholesky factor of X'X, so M's leading block of order p is the
+ * factor of the model of the first p terms (the inverse of a triangular
+ * matrix's leading block is the leading block of its inverse).  Zero
+ * pivots (aliased terms) as kernel_factor.
+ */
+static void
+kernel_factor_lower(const double *A, int p, double *M)
+{
+	int			i,
+				t,
+				m;
+
+	memset(M, 0, sizeof(double) * (size_t) p * p);
+	for (i = p - 1; i >= 0; i--)
+	{
+		double		d = A[(size_t) i * p + i];
+
+		for (m = i + 1; m < p; m++)
+			d -= M[(size_t) m * p + i] * M[(size_t) m * p + i];
+		if (!(d > 0.0))
+			continue;
+		d = sqrt(d);
+		M[(size_t) i * p + i] = d;
+		for (t = 0; t < i; t++)
+		{
+			double		a = A[(size_t) i * p + t];
+
+			for (m = i + 1; m < p; m++)
+				a -= M[(size_t) m * p + i] * M[(size_t) m * p + t];
+			M[(size_t) i * p + t] = a / d;
+		}
+	}
+}
+
+/*
+ * Whether the models are nested prefixes of the last one: the same
+ * columns in the same order, and the same terms aliased (a zero diagonal
+ * of A), so that the last model's factor serves them all.
+ */
+static bool
+kernel_nested(const RobustFitView *v)
+{
+	RobustViewModel last,
+				vm;
+	int			pos = robust_view_first_model(v),
+				j,
+				t,
+				prev = 0;
+
+	for (j = 0; j < v->nmodels; j++)
+	{
+		robust_view_model(v, pos, &last);
+		pos = last.next;
+	}
+	pos = robust_view_first_model(v);
+	for (j = 0; j < v->nmodels; j++)
+	{
+		robust_view_model(v, pos, &vm);
+		pos = vm.next;
+		if (vm.p < prev || vm.p > last.p)
+			return false;
+		prev = vm.p;
+		for (t = 0; t < vm.p; t++)
+			if (vm.col[t] != last.col[t]
+				|| (vm.A[(size_t) t * vm.p + t] == 0.0)
+				!= (last.A[(size_t) t * last.p + t] == 0.0))
+				return false;
+	}
+	return v->nmodels > 0;
+}
+
 RobustKernel *
 robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
 {
@@ -981,70 +1055,255 @@ robust_kernel_build(const RobustFitView *v, robust_alloc_fn alloc)
 		kernel_factor(vm.A, vm.p, k->A + ao);
 		o += vm.p;
 		ao += vm.p * vm.p;
+		if (j == v->nmodels - 1 && (v->se == ROBUST_HC2 || v->se == ROBUST_HC3)
+			&& kernel_nested(v))
+		{
+			k->P = vm.p;
+			k->M = alloc(sizeof(double) * (size_t) (vm.p > 0 ? vm.p * vm.p : 1));
+			if (!k->M)
+				return NULL;
+			kernel_factor_lower(vm.A, vm.p, k->M);
+			k->nested = true;
+		}
 	}
 	return k;
+}
+
+/* y[r] += a x[r], n a multiple of 2 (two lanes) */
+static inline void
+batch_axpy(double *y, double a, const double *x, int n)
+{
+	v2d			av = {a, a};
+	int			r;
+
+	for (r = 0; r < n; r += 2)
+	{
+		v2d			xv,
+					yv;
+
+		memcpy(&xv, x + r, sizeof(v2d));
+		memcpy(&yv, y + r, sizeof(v2d));
+		yv += av * xv;
+		memcpy(y + r, &yv, sizeof(v2d));
+	}
+}
+
+/* h[r] += z[r]^2, n a multiple of 2 */
+static inline void
+batch_add_squares(double *h, const double *z, int n)
+{
+	int			r;
+
+	for (r = 0; r < n; r += 2)
+	{
+		v2d			zv,
+					hv;
+
+		memcpy(&zv, z + r, sizeof(v2d));
+		memcpy(&hv, h + r, sizeof(v2d));
+		hv += zv * zv;
+		memcpy(h + r, &hv, sizeof(v2d));
+	}
+}
+
+/* g[r] *= f0[r] / (1 - h[r]) (HC3) or / sqrt(1 - h[r]) (HC2); h[r] w[r] with probability weights */
+static void
+batch_leverage_factor(const RobustKernel *k, double *g, const double *f0,
+					  const double *h, const double *w, int n)
+{
+	int			r;
+
+	for (r = 0; r < n; r++)
+	{
+		double		hw = k->weight == ROBUST_W_PROBABILITY ? h[r] * w[r] : h[r];
+
+		g[r] *= k->se == ROBUST_HC2 ? f0[r] / sqrt(1.0 - hw) : f0[r] / (1.0 - hw);
+	}
+}
+
+/*
+ * Eight rows at a time in two four-lane registers (on plain x86-64 GCC
+ * lowers them to two-lane pairs: the same operations, so the same bits as
+ * the AVX2 clone below): the residuals and the nested leverages stay in
+ * registers along a chunk (a loop per term along the whole batch stored
+ * and reloaded its sums at every term).
+ */
+typedef double v4d __attribute__((vector_size(32)));
+/* unaligned, aliasing-safe; no vector crosses a call (clang's bitcode) */
+typedef double v4du __attribute__((vector_size(32), aligned(8), may_alias));
+
+typedef struct Chunk8
+{
+	v4d			v[2];
+} Chunk8;
+
+static inline __attribute__((always_inline)) void
+chunk_load(Chunk8 *c, const double *x)
+{
+	c->v[0] = *(const v4du *) x;
+	c->v[1] = *(const v4du *) (x + 4);
+}
+
+static inline __attribute__((always_inline)) void
+chunk_zero(Chunk8 *c)
+{
+	memset(c, 0, sizeof(Chunk8));
+}
+
+/* c += a x[0..8) */
+static inline __attribute__((always_inline)) void
+chunk_axpy(Chunk8 *c, double a, const double *x)
+{
+	v4d			av = {a, a, a, a};
+
+	c->v[0] += av * *(const v4du *) x;
+	c->v[1] += av * *(const v4du *) (x + 4);
 }
 
 /*
  * As robust_scores, but the residual in double rather than double-double:
  * about 20 times cheaper per row, and the scores differ by
  * ~eps (|y| + sum |b x|) / |e| relative, the size of R's own rounding (lm
- * forms its residuals in double too).  The row's score of model j is
- * x~ g[j], x~ = xs[1 + col] (xs[0] = 1 for the intercept).  Returns false
- * when a g is not finite (leverage 1, or overflow).
+ * forms its residuals in double too).  And for a batch of rows stored by
+ * column, each step along a chunk of eight rows (n a multiple of 8).
  */
-bool
-robust_kernel_scores(const RobustKernel *k, const double *row, double w,
-					 double *xs, double *g)
+static inline __attribute__((always_inline)) bool
+kernel_batch_body(const RobustKernel *k, const double *xs, int stride,
+				  const double *w, int n, double *g, double *scratch)
 {
 	const double *b = k->b;
 	const int  *col = k->col;
-	const double *A = k->A;
-	double		base;
+	double	   *f0 = scratch,
+			   *z = scratch + stride,
+			   *h = scratch + 2 * (size_t) stride;
+	bool		hc23 = k->se == ROBUST_HC2 || k->se == ROBUST_HC3;
 	bool		finite = true;
-	double	   *xt = xs + k->ncols + 1;	/* the model's terms */
-	int			c,
-				j,
-				o = 0;
+	int			j,
+				t,
+				i,
+				r,
+				o = 0,
+				ao = 0;
 
-	base = (k->se <= ROBUST_HC3 && k->weight == ROBUST_W_FREQUENCY) ? sqrt(w) : w;
-	xs[0] = 1.0;
-	for (c = 0; c < k->ncols; c++)
-		xs[1 + c] = row[c] - k->shift[c];
-	for (j = 0; j < k->nmodels; j++)
+#define XS(c) (xs + (size_t) (1 + (c)) * stride)	/* row column c; -1: 1s */
+	for (r = 0; r < n; r++)
+		f0[r] = (k->se <= ROBUST_HC3 && k->weight == ROBUST_W_FREQUENCY) ? sqrt(w[r]) : w[r];
+	/* the residuals, e = y - b'x~ */
+	for (r = 0; r < n; r += 8)
 	{
-		int			p = k->p[j],
-					t;
-		double		e = xs[1],
-					f = base;
-
-		for (t = 0; t < p; t++)
+		o = 0;
+		for (j = 0; j < k->nmodels; j++)
 		{
-			xt[t] = xs[1 + col[o + t]];
-			e -= b[o + t] * xt[t];
+			Chunk8		e;
+
+			chunk_load(&e, XS(0) + r);
+			for (t = 0; t < k->p[j]; t++)
+				chunk_axpy(&e, -b[o + t], XS(col[o + t]) + r);
+			memcpy(g + (size_t) j * stride + r, e.v, sizeof(e.v));
+			o += k->p[j];
 		}
-		if (k->se == ROBUST_HC2 || k->se == ROBUST_HC3)
-		{
-			double		h = 0.0;
+	}
+	if (hc23 && k->nested)
+	{
+		/* z = M x~ row by row of M; the prefix sums of z^2 the leverages */
+		const int  *lcol = col + (k->q - k->P);
 
-			/* h = x' A x = |U x|^2, U upper triangular (kernel_factor) */
+		for (r = 0; r < n; r += 8)
+		{
+			Chunk8		hc;
+
+			chunk_zero(&hc);
+			j = 0;
+			for (i = 0; i <= k->P; i++)
+			{
+				if (j < k->nmodels && k->p[j] == i)
+					memcpy(h + r, hc.v, sizeof(hc.v));
+				for (; j < k->nmodels && k->p[j] == i; j++)
+					batch_leverage_factor(k, g + (size_t) j * stride + r,
+										  f0 + r, h + r, w + r, 8);
+				if (i == k->P)
+					break;
+				{
+					Chunk8		z;
+					const double *m = k->M + (size_t) i * k->P;
+
+					chunk_zero(&z);
+					for (t = 0; t <= i; t++)
+						chunk_axpy(&z, m[t], XS(lcol[t]) + r);
+					hc.v[0] += z.v[0] * z.v[0];
+					hc.v[1] += z.v[1] * z.v[1];
+				}
+			}
+		}
+	}
+	else if (hc23)
+	{
+		/* per model: h = |U x~|^2, U upper triangular */
+		o = 0;
+		for (j = 0; j < k->nmodels; j++)
+		{
+			int			p = k->p[j];
+			const double *U = k->A + ao;
+
+			memset(h, 0, sizeof(double) * (size_t) n);
 			for (t = 0; t < p; t++)
 			{
-				double		z = robust_dot(A + (size_t) t * p + t, xt + t, p - t);
-
-				h += z * z;
+				memset(z, 0, sizeof(double) * (size_t) n);
+				for (i = t; i < p; i++)
+					batch_axpy(z, U[(size_t) t * p + i], XS(col[o + i]), n);
+				batch_add_squares(h, z, n);
 			}
-			if (k->weight == ROBUST_W_PROBABILITY)
-				h *= w;
-			f = k->se == ROBUST_HC2 ? f / sqrt(1.0 - h) : f / (1.0 - h);
-			A += (size_t) p * p;
+			batch_leverage_factor(k, g + (size_t) j * stride, f0, h, w, n);
+			o += p;
+			ao += p * p;
 		}
-		g[j] = e * f;
-		if (!isfinite(g[j]))
-			finite = false;
-		o += p;
 	}
+	else
+	{
+		for (j = 0; j < k->nmodels; j++)
+		{
+			double	   *gj = g + (size_t) j * stride;
+
+			for (r = 0; r < n; r++)
+				gj[r] *= f0[r];
+		}
+	}
+#undef XS
+	for (j = 0; j < k->nmodels && finite; j++)
+		for (r = 0; r < n; r++)
+			if (!isfinite(g[(size_t) j * stride + r]))
+				finite = false;
 	return finite;
+}
+
+static bool
+kernel_batch_generic(const RobustKernel *k, const double *xs, int stride,
+					 const double *w, int n, double *g, double *scratch)
+{
+	return kernel_batch_body(k, xs, stride, w, n, g, scratch);
+}
+
+/* GCC only, as the moments' kernels (moments_batch.c) */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define HAVE_AVX2_BATCH 1
+__attribute__((target("avx2")))
+static bool
+kernel_batch_avx2(const RobustKernel *k, const double *xs, int stride,
+				  const double *w, int n, double *g, double *scratch)
+{
+	return kernel_batch_body(k, xs, stride, w, n, g, scratch);
+}
+#endif
+
+bool
+robust_kernel_batch(const RobustKernel *k, const double *xs, int stride,
+					const double *w, int n, double *g, double *scratch)
+{
+#ifdef HAVE_AVX2_BATCH
+	if (moments_use_fma_kernels())
+		return kernel_batch_avx2(k, xs, stride, w, n, g, scratch);
+#endif
+	return kernel_batch_generic(k, xs, stride, w, n, g, scratch);
 }
 
 /*

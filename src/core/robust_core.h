@@ -236,7 +236,7 @@ extern RobustResult *robust_variance(const RobustFit *fit,
 									 RobustStatus *status);
 
 /*
- * The fast per-row scores of a fit (HC0-HC3) for the meat_of aggregate:
+ * The fast scores of a fit (HC0-HC3) for the meat_of aggregate, by batch:
  * the fit's numbers unpacked once, the residuals in double.
  */
 typedef struct RobustKernel
@@ -255,18 +255,34 @@ typedef struct RobustKernel
 	double	   *b;				/* [q] */
 	double	   *A;				/* per model p * p: U upper triangular,
 								 * U'U = (X'X)^-1 (the leverage's) */
+	/*
+	 * nested: every model's terms are the leading terms of the last
+	 * model's, aliased alike; then M (P * P, P the last model's p) is
+	 * lower triangular with M'M = that model's (X'X)^-1, whose
+	 * leading blocks are the smaller models' factors, so that one
+	 * triangular product per row gives every model's leverage as a
+	 * prefix sum of squares
+	 */
+	bool		nested;
+	int			P;
+	double	   *M;
 } RobustKernel;
 
 extern RobustKernel *robust_kernel_build(const RobustFitView *v,
 										 robust_alloc_fn alloc);
 
 /*
- * One complete row: xs[0] = 1, xs[1 + c] = row[c] - shift[c] (xs: scratch
- * of 2 (ncols + 1) doubles) and per model g[j] = e f, so that its score is xs[1 + col] g[j]
- * over the model's terms; false when a g is not finite.
+ * The scores of a batch of n complete rows (n a multiple of 8) stored by
+ * column, each column stride apart: column 0 the intercept's (1, or 0 in
+ * padding rows), column 1 + c row column c minus shift[c]; w[r] the row's
+ * weight (1 unweighted, 0 in padding rows).  Into g[j * stride + r] the
+ * row's e f of model j, so that its score is x~ g over the model's terms;
+ * scratch [3 stride].  false when a g is not finite (leverage 1, or
+ * overflow).
  */
-extern bool robust_kernel_scores(const RobustKernel *k, const double *row,
-								 double w, double *xs, double *g);
+extern bool robust_kernel_batch(const RobustKernel *k, const double *xs,
+								int stride, const double *w, int n,
+								double *g, double *scratch);
 
 /*
  * The score vector (every model) of a group (cluster or PSU) from its
