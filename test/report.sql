@@ -11,7 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS survey_reg;
 SET LOCAL client_min_messages = warning;
-SELECT plan(42);
+SELECT plan(43);
 
 \set survey_table survey
 \ir include/sample_survey_table.sql
@@ -321,6 +321,24 @@ SELECT ok(survey_reg.report('clients_enig', dep, blocks, format => 'markdown', g
 		survey_means => sm, logistic => lg || '{"title": "Own title"}')
 	~ '\*\*Table 2\.\*\* Survey estimates\n.*\| Interval \|.*\*\*Table 4\.\*\* Own title\n',
 	'report: captions => and a title key replace the sections'' words') FROM spec, opts;
+
+-- the logistic section passes on the design arguments (design SE with
+-- strata, clusters, probability weights and a domain)
+CREATE VIEW clients_dom AS SELECT *, alder >= 40 AS dom FROM clients_enig;
+SELECT is(pg_temp.html_rows(survey_reg.report('clients_dom', 'individualisering', ARRAY['styring'],
+		generated_at => NULL, logistic => '{"dependent": "enig", "blocks": ["styring, arbeidsbelastning"],
+			"weight": "weight", "weight_type": "probability", "se": "design",
+			"strata": "kontorstorrelse", "cluster": "office_id", "domain": "dom"}'), 'table-logistic'),
+	ARRAY(SELECT 'Table 3. ' || label FROM survey_reg.logistic_table('clients_dom', 'enig',
+			ARRAY['styring, arbeidsbelastning'], weight => 'weight', weight_type => 'probability',
+			se => 'design', strata => 'kontorstorrelse', cluster => 'office_id', domain => 'dom')
+		WHERE kind = 'title')
+		|| ARRAY(SELECT pg_temp.table_text(label, cells, kind)
+		FROM survey_reg.logistic_table('clients_dom', 'enig',
+			ARRAY['styring, arbeidsbelastning'], weight => 'weight', weight_type => 'probability',
+			se => 'design', strata => 'kontorstorrelse', cluster => 'office_id', domain => 'dom')
+		WHERE kind NOT IN ('title', 'note') ORDER BY row_no),
+	'report, logistic section: the design arguments (strata, cluster, domain) reach logistic_table');
 
 -- bad options: 22023 with what is wrong
 SELECT throws_ok($$SELECT survey_reg.report('clients_enig', 'individualisering', ARRAY['styring'],

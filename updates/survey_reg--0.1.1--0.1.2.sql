@@ -1709,7 +1709,8 @@ DECLARE
 		'{"dependent": "string", "blocks": "strings", "weight": "string",
 		"intercept": "boolean", "se": "string", "cluster": "string",
 		"strata": "string", "weight_type": "string", "lonely_psu": "string",
-		"block_labels": "strings", "model_labels": "strings",
+		"fpc": "string", "cluster2": "string", "fpc2": "string",
+		"domain": "string", "block_labels": "strings", "model_labels": "strings",
 		"title": "string"}', '{dependent,blocks}') END;
 	tno int := 0;
 	doc text;
@@ -1769,6 +1770,8 @@ BEGIN
 			strata => lg->>'strata',
 			weight_type => coalesce(lg->>'weight_type', 'frequency'),
 			lonely_psu => coalesce(lg->>'lonely_psu', 'fail'),
+			fpc => lg->>'fpc', cluster2 => lg->>'cluster2',
+			fpc2 => lg->>'fpc2', domain => lg->>'domain',
 			block_labels => survey_reg._text_array(lg->'block_labels'),
 			model_labels => survey_reg._text_array(lg->'model_labels'),
 			title => lg->>'title', style => style);
