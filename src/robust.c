@@ -345,21 +345,6 @@ robust_scores_sql(PG_FUNCTION_ARGS)
 
 /* the state: float8[2q], the hi parts then the lo parts */
 
-static ArrayType *
-new_float8_array(int n)
-{
-	Size		nbytes = ARR_OVERHEAD_NONULLS(1) + sizeof(double) * (Size) n;
-	ArrayType  *a = palloc0(nbytes);
-
-	SET_VARSIZE(a, nbytes);
-	a->ndim = 1;
-	a->dataoffset = 0;
-	a->elemtype = FLOAT8OID;
-	ARR_DIMS(a)[0] = n;
-	ARR_LBOUND(a)[0] = 1;
-	return a;
-}
-
 /* a float8[] vector's length (an empty array has none); errors otherwise */
 static int
 check_vector(ArrayType *a, const char *what)
@@ -417,7 +402,7 @@ score_sum_transfn(PG_FUNCTION_ARGS)
 	x = PG_GETARG_ARRAYTYPE_P(1);
 	n = check_vector(x, "score_sum's argument");
 	if (PG_ARGISNULL(0))
-		state = new_float8_array(2 * n);
+		state = float8_array_zeros(2 * n);
 	else
 	{
 		int			have;
@@ -478,7 +463,7 @@ score_sum_finalfn(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	s = PG_GETARG_ARRAYTYPE_P(0);
 	n = check_vector(s, "score_sum's state") / 2;
-	out = new_float8_array(n);
+	out = float8_array_zeros(n);
 	h = (const double *) ARR_DATA_PTR(s);
 	o = (double *) ARR_DATA_PTR(out);
 	for (i = 0; i < n; i++)

@@ -41,26 +41,6 @@ not_aggregate(void)
 			 errmsg("_means_sums transition function called in non-aggregate context")));
 }
 
-/*
- * A zeroed state of n elements in the per-row memory: the executor copies
- * a new transition value into the aggregate's memory itself (one made
- * there would be left behind, doubling a group's memory).
- */
-static ArrayType *
-new_state(int n)
-{
-	Size		bytes = ARR_OVERHEAD_NONULLS(1) + sizeof(double) * n;
-	ArrayType  *a = palloc0(bytes);
-
-	SET_VARSIZE(a, bytes);
-	a->ndim = 1;
-	a->dataoffset = 0;
-	a->elemtype = FLOAT8OID;
-	ARR_DIMS(a)[0] = n;
-	ARR_LBOUND(a)[0] = 1;
-	return a;
-}
-
 /* the state's values, checked (a state from outside must be one of ours) */
 double *
 means_sums_values(ArrayType *a, int *nvars, int *mode)
@@ -216,7 +196,12 @@ means_sums_transfn(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("_means_sums mode must be 0 or 1")));
 		means_sums_check_args(fcinfo, ARG_Y);
-		state = new_state(MS_FIXED + nvars * MS_STRIDE(mode));
+		/*
+		 * made in the per-row memory: the executor copies a new transition
+		 * value into the aggregate's memory itself (one made there would be
+		 * left behind, doubling a group's memory)
+		 */
+		state = float8_array_zeros(MS_FIXED + nvars * MS_STRIDE(mode));
 		d = (double *) ARR_DATA_PTR(state);
 		d[MS_MODE] = mode;
 		d[MS_NVARS] = nvars;
@@ -264,7 +249,7 @@ means_sums_combinefn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		/* a copy, which later calls update in place */
-		a = new_state(ARR_DIMS(b)[0]);
+		a = float8_array_zeros(ARR_DIMS(b)[0]);
 		memcpy(ARR_DATA_PTR(a), db, sizeof(double) * ARR_DIMS(b)[0]);
 		PG_RETURN_ARRAYTYPE_P(a);
 	}

@@ -68,6 +68,9 @@ pg_noreturn extern void moments_overflow_error(void);
 /* moments_state.c: index of a variable by name, or -1 */
 extern int	moments_find(const MomentsState *m, const char *name);
 
+/* util.c: a float8[] of n zeros (plain-sum aggregate states) */
+extern ArrayType *float8_array_zeros(int n);
+
 /* util.c: text[] argument to a palloc'ed array of C strings */
 extern char **text_array_to_cstrings(ArrayType *arr, int *count,
 									 const char *argname);

@@ -6,8 +6,28 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+
+/*
+ * A one-dimensional float8[] of n zeros, without NULLs: the state of the
+ * aggregates that keep plain sums in an array.
+ */
+ArrayType *
+float8_array_zeros(int n)
+{
+	Size		nbytes = ARR_OVERHEAD_NONULLS(1) + sizeof(double) * (Size) n;
+	ArrayType  *a = palloc0(nbytes);
+
+	SET_VARSIZE(a, nbytes);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT8OID;
+	ARR_DIMS(a)[0] = n;
+	ARR_LBOUND(a)[0] = 1;
+	return a;
+}
 
 /*
  * A one-dimensional text[] without NULLs to C strings.  argname names the
