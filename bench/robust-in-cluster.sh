@@ -63,6 +63,7 @@ for size in $SIZES; do
 	time_cases "$t" "$size" \
 		"floor|SELECT count(*), sum(c1), sum(c2), sum(c3), sum(c4), sum(c5), sum(c6), sum(c7), sum(c8), sum(c9), sum(c10), sum(y) FROM $t" \
 		"classical|SELECT count(*) FROM survey_reg.coefficients('$t', 'y', $B)" \
+		"classical weighted|SELECT count(*) FROM survey_reg.coefficients('$t', 'y', $B, weight => 'pw')" \
 		"hc1|SELECT count(*) FROM survey_reg.coefficients('$t', 'y', $B, se => 'hc1')" \
 		"hc3|SELECT count(*) FROM survey_reg.coefficients('$t', 'y', $B, se => 'hc3')" \
 		"cluster|SELECT count(*) FROM survey_reg.coefficients('$t', 'y', $B, se => 'cluster', cluster => 'cl')" \

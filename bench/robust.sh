@@ -3,7 +3,9 @@
 # paired run (about 5 minutes).  Builds and installs this tree, starts a
 # throwaway cluster (pg_virtualenv -t, as bench/run.sh) and runs
 # bench/robust-in-cluster.sh: at 1M and 5M rows x 10 predictors, the floor,
-# coefficients() classical, se hc1, hc3, cluster (2,000 clusters) and design
+# coefficients() classical (and with the design's weights as frequency
+# weights: the weighted fit's own cost), se hc1, hc3, cluster (2,000
+# clusters) and design
 # (2,000 PSUs in 20 strata, probability weights), interleaved round by
 # round; ratios to classical are the median over rounds of the ratio within
 # a round (bench/ratios.py --base).  Then the backend's peak memory with
