@@ -268,12 +268,44 @@ typedef void (*powers_fn) (int, int, MomentsArrays *, const double *,
 						   const double *, const double *);
 
 /*
+ * a = w d as dd along one column's rows (two_prod's exact error, then the
+ * lo part's product: its expressions, so the same bits as a scalar loop),
+ * vectorized; returns whether a lo part is non-zero
+ */
+#define WEIGH_BATCH(NAME, TARGET, PROD_ERR) \
+TARGET static int \
+NAME(int nr, const double *w, const double *dh, const double *dl, \
+	 double *ah, double *al) \
+{ \
+	v4i			lo_any = {0, 0, 0, 0}; \
+	for (int r = 0; r < nr; r += 4) \
+	{ \
+		v4d			wv = ld(w + r), d = ld(dh + r); \
+		v4d			p = wv * d; \
+		v4d			e = PROD_ERR(wv, d, p) + wv * ld(dl + r); \
+		st(ah + r, p); \
+		st(al + r, e); \
+		lo_any |= e != 0; \
+	} \
+	return (lo_any[0] | lo_any[1] | lo_any[2] | lo_any[3]) != 0; \
+}
+
+WEIGH_BATCH(weigh_generic, NO_TARGET, dekker_err)
+#ifdef HAVE_FMA_KERNEL
+WEIGH_BATCH(weigh_fma, __attribute__((target("avx2,fma"))), FMA_ERR)
+#endif
+
+typedef int (*weigh_fn) (int, const double *, const double *, const double *,
+						 double *, double *);
+
+/*
  * Everything but the pairs and the powers: shifts, range, weights and the
  * first power sums, each along the rows of one column.  Inlined into a portable
  * and an AVX2 build.
  */
 static inline __attribute__((always_inline)) void
-flush_body(MomentsState *m, double *scratch, pairs_fn pairs, powers_fn powers)
+flush_body(MomentsState *m, double *scratch, pairs_fn pairs, powers_fn powers,
+		   weigh_fn weigh)
 {
 	MomentsArrays a;
 	const int	k = m->k;
@@ -361,18 +393,10 @@ flush_body(MomentsState *m, double *scratch, pairs_fn pairs, powers_fn powers)
 			double	   *ahj = ah + (size_t) j * B;
 			double	   *alj = al + (size_t) j * B;
 
-			for (r = 0; r < nr; r++)
-			{
-				double		e;
-
-				ahj[r] = two_prod(wpad[r], dhj[r], &e);
-				alj[r] = e + wpad[r] * dlj[r];
-			}
+			if (weigh(nr, wpad, dhj, dlj, ahj, alj))
+				lo_any[0] = 1;
 			for (r = 0; r < nr; r += 4)
-			{
-				lo_any |= ld(alj + r) != 0;
 				LAZY_ADD(s1, c1, ld(ahj + r), ld(alj + r));
-			}
 		}
 
 		for (int l = 0; l < 4; l++)
@@ -396,7 +420,7 @@ flush_body(MomentsState *m, double *scratch, pairs_fn pairs, powers_fn powers)
 static void
 flush_generic(MomentsState *m, double *scratch)
 {
-	flush_body(m, scratch, pairs_generic, powers_generic);
+	flush_body(m, scratch, pairs_generic, powers_generic, weigh_generic);
 }
 
 #ifdef HAVE_FMA_KERNEL
@@ -404,7 +428,7 @@ __attribute__((target("avx2,fma")))
 static void
 flush_fma(MomentsState *m, double *scratch)
 {
-	flush_body(m, scratch, pairs_fma, powers_fma);
+	flush_body(m, scratch, pairs_fma, powers_fma, weigh_fma);
 }
 #endif
 
