@@ -32,8 +32,9 @@
  *    which is why this is the fallback.
  *
  * Memory, with many clusters in view.  The one-scan state takes ~(48 + 8
- * (2k + k(k+1)/2)) bytes a cluster plus its text key and 4 hash slots of
- * 32 bytes (~0.88 kB at k = 11, 2,000 clusters ~1.8 MB); it grows by
+ * (2k + k(k+1)/2 + the blocked triangle's padding)) bytes a cluster plus
+ * its text key and 4 hash slots of 32 bytes (~1.09 kB at k = 11, 2,000
+ * clusters ~2.2 MB); it grows by
  * doubling, and a growth holds the old state, the new one and the
  * executor's copy of it, so it grows only while that peak stays within
  * work_mem * hash_mem_multiplier (get_hash_memory_limit): up to 2,048
@@ -110,9 +111,11 @@ robust_one_scan(const RobustOptions *o)
 }
 
 /*
- * A key column as cluster_moments_of reads it: integers as bigint (by
- * value), text and varchar of a deterministic collation as text (by bytes,
- * which is then GROUP BY's equality); NULL for any other type.
+ * A key column as cluster_moments_of reads it: integers by value, as they
+ * are (a cast per row costs as much as the hash lookup; domains over them
+ * are cast to bigint), text and varchar of a deterministic collation as
+ * text (by bytes, which is then GROUP BY's equality); NULL for any other
+ * type.
  */
 static char *
 key_expr(const TableRef *t, const char *column)
@@ -127,6 +130,8 @@ key_expr(const TableRef *t, const char *column)
 		return NULL;
 	get_atttypetypmodcoll(t->relid, attnum, &typid, &typmod, &collid);
 	base = getBaseType(typid);
+	if (typid == INT2OID || typid == INT4OID || typid == INT8OID)
+		return pstrdup(quote_identifier(column));
 	if (base == INT2OID || base == INT4OID || base == INT8OID)
 		return psprintf("(%s)::pg_catalog.int8", quote_identifier(column));
 	if ((base == TEXTOID || base == VARCHAROID)

@@ -20,11 +20,12 @@
 -- Negative controls: perturbing one row's y in the by-cluster copy
 -- (y + 1e-6 in row g = 5) fails the three by-cluster comparisons (3, 6, 8);
 -- in src/cluster_scan.c, a cluster's s1 sums scaled by 1 + 1e-9 fail the
--- fallback and parallel comparisons (5-8, 18), the s2 merge without its
--- sw d_i d_j term fails the parallel one (18), and text keys compared by
--- length only fail the text one (16).
+-- fallback and parallel comparisons (5-8, 22), the s2 merge without its
+-- sw d_i d_j term fails the parallel one (22), text keys compared by
+-- length only fail the text one (16), and smallint keys read modulo 1000
+-- fail the smallint one (17).
 BEGIN;
-SELECT plan(19);
+SELECT plan(23);
 
 SET LOCAL max_parallel_workers_per_gather = 0;
 SET LOCAL client_min_messages = warning;
@@ -155,6 +156,29 @@ SELECT g, y, x1, x2, x3, 'c' || cl AS cl, 's' || st AS st, pw, fw FROM paths_mix
 ANALYZE paths_text;
 SELECT cmp_ok(pg_temp.worst('paths_text'), '<=', 1e-12::float8,
 	'text keys = integer keys');
+
+-- integer keys of every width are read by value, without a cast (a domain
+-- over one is cast to bigint): the same units, and int4 keys make the very
+-- state bigint keys of the same values make
+CREATE DOMAIN pg_temp.unit_id AS int;
+CREATE TEMP TABLE paths_int2 AS
+SELECT g, y, x1, x2, x3, cl::int2 AS cl, st::int2 AS st, pw, fw FROM paths_mixed;
+CREATE TEMP TABLE paths_int8 AS
+SELECT g, y, x1, x2, x3, cl::int8 AS cl, st::int8 AS st, pw, fw FROM paths_mixed;
+CREATE TEMP TABLE paths_domain AS
+SELECT g, y, x1, x2, x3, cl::pg_temp.unit_id AS cl, st::pg_temp.unit_id AS st, pw, fw
+FROM paths_mixed;
+SELECT cmp_ok(pg_temp.worst('paths_int2'), '<=', 1e-12::float8,
+	'smallint keys = integer keys');
+SELECT cmp_ok(pg_temp.worst('paths_int8'), '<=', 1e-12::float8,
+	'bigint keys = integer keys');
+SELECT cmp_ok(pg_temp.worst('paths_domain'), '<=', 1e-12::float8,
+	'keys of a domain over integer = integer keys');
+SELECT is((SELECT md5(survey_reg.cluster_moments_of(st, cl, pw::float8, y::float8,
+		x1::float8, x2::float8, x3::float8)) FROM paths_mixed),
+	(SELECT md5(survey_reg.cluster_moments_of(st::int8, cl::int8, pw::float8, y::float8,
+		x1::float8, x2::float8, x3::float8)) FROM paths_mixed),
+	'an integer key makes the state its bigint makes');
 
 -- in parallel: a table (workers cannot read temporary tables), every
 -- cluster in several workers' partial states, merged

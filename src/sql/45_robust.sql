@@ -152,7 +152,7 @@ CREATE AGGREGATE survey_reg.cluster_moments_of(stratum "any", cluster "any", wei
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE survey_reg.cluster_moments_of("any", "any", float8, VARIADIC "any") IS
-	'the moments state of float8 columns and each (stratum, cluster)''s sums, keys bigint or text, as bytea: the one-scan path of cluster and design SEs';
+	'the moments state of float8 columns and each (stratum, cluster)''s sums, keys smallint, integer, bigint or text, as bytea: the one-scan path of cluster and design SEs';
 COMMENT ON FUNCTION survey_reg.cluster_moments_of_transfn(bytea, "any", "any", float8, VARIADIC "any") IS
 	'transition function of aggregate cluster_moments_of: one more row into the moments state and its cluster''s sums';
 COMMENT ON FUNCTION survey_reg.cluster_moments_of_combinefn(bytea, bytea) IS
