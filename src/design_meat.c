@@ -173,6 +173,8 @@ typedef struct DmStream
 	bool		two_stage;
 	int			q,
 				nb;
+	int		   *pair_a,			/* [nb] the score elements a <= b of */
+			   *pair_b;			/* each packed cross-product */
 	char	   *s,
 			   *p,
 			   *qq;
@@ -222,13 +224,18 @@ vs_reset(VecSums *v, int q, int nb)
 	v->units = 0;
 }
 
+/*
+ * The score elements of each packed cross-product k (pair_a[k] <= pair_b[k],
+ * within one model's block): one walk of lay's triangles, for vs_add and
+ * vs_onestrat.
+ */
 static void
-vs_add(const DmStream *st, VecSums *v, const dd *u)
+dm_pairs(DmStream *st)
 {
 	int			j;
 
-	for (j = 0; j < st->q; j++)
-		v->S[j] = dd_add(v->S[j], u[j]);
+	st->pair_a = palloc(sizeof(int) * (st->nb > 0 ? st->nb : 1));
+	st->pair_b = palloc(sizeof(int) * (st->nb > 0 ? st->nb : 1));
 	for (j = 0; j < st->lay->nmodels; j++)
 	{
 		int			p = st->lay->p[j],
@@ -239,8 +246,25 @@ vs_add(const DmStream *st, VecSums *v, const dd *u)
 
 		for (s = 0; s < p; s++)
 			for (t = s; t < p; t++, k++)
-				v->X[k] = dd_add(v->X[k], dd_mul(u[off + s], u[off + t]));
+			{
+				st->pair_a[k] = off + s;
+				st->pair_b[k] = off + t;
+			}
+		/* the blocks lie end to end: every k up to nb is set */
+		Assert(k == (j + 1 < st->lay->nmodels ? st->lay->block_offset[j + 1] : st->nb));
 	}
+}
+
+static void
+vs_add(const DmStream *st, VecSums *v, const dd *u)
+{
+	int			j,
+				k;
+
+	for (j = 0; j < st->q; j++)
+		v->S[j] = dd_add(v->S[j], u[j]);
+	for (k = 0; k < st->nb; k++)
+		v->X[k] = dd_add(v->X[k], dd_mul(u[st->pair_a[k]], u[st->pair_b[k]]));
 	v->units += 1;
 }
 
@@ -255,7 +279,7 @@ vs_onestrat(const DmStream *st, const VecSums *v, double n, double f,
 {
 	dd			scale;
 	bool		center = true;
-	int			j;
+	int			k;
 
 	*lonely_fail = false;
 	if (f < 1e-7)
@@ -280,24 +304,14 @@ vs_onestrat(const DmStream *st, const VecSums *v, double n, double f,
 		}
 		scale = dd_from(f);
 	}
-	for (j = 0; j < st->lay->nmodels; j++)
+	for (k = 0; k < st->nb; k++)
 	{
-		int			p = st->lay->p[j],
-					off = st->lay->offset[j],
-					s,
-					t,
-					k = st->lay->block_offset[j];
+		dd			c = v->X[k];
 
-		for (s = 0; s < p; s++)
-			for (t = s; t < p; t++, k++)
-			{
-				dd			c = v->X[k];
-
-				if (center)
-					c = dd_sub(c, dd_div(dd_mul(v->S[off + s], v->S[off + t]),
-										 dd_from(n)));
-				out[k] = dd_add(out[k], dd_mul(scale, c));
-			}
+		if (center)
+			c = dd_sub(c, dd_div(dd_mul(v->S[st->pair_a[k]], v->S[st->pair_b[k]]),
+								 dd_from(n)));
+		out[k] = dd_add(out[k], dd_mul(scale, c));
 	}
 	return true;
 }
@@ -432,6 +446,7 @@ design_meat_strata(const char *sql, const RobustOptions *o, const DesignArgs *d,
 	st.d = d;
 	st.q = lay->q;
 	st.nb = lay->nb;
+	dm_pairs(&st);
 	st.two_stage = d->cluster2 != NULL && d->fpc != NULL;
 	st.U = palloc0(sizeof(dd) * (st.q > 0 ? st.q : 1));
 	st.P = palloc0(sizeof(dd) * (st.q > 0 ? st.q : 1));
