@@ -37,6 +37,32 @@ design_args_used(const DesignArgs *d)
 	return d->fpc || d->cluster2 || d->fpc2 || d->domain;
 }
 
+/*
+ * The stages' columns go together: cluster2 within cluster, fpc2 with
+ * cluster2, and two stages with fpc need fpc2 (design_args_check and
+ * survey_means).
+ */
+void
+design_stages_check(const char *cluster, const char *cluster2,
+					const char *fpc, const char *fpc2)
+{
+	if (cluster2 && !cluster)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cluster2 needs a cluster column"),
+				 errhint("Second-stage units lie within first-stage units: name those with cluster => '...'.")));
+	if (fpc2 && !cluster2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("fpc2 needs a cluster2 column"),
+				 errhint("fpc2 is the second stage's population count: name its units with cluster2 => '...'.")));
+	if (cluster2 && fpc && !fpc2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a two-stage design with fpc needs fpc2"),
+				 errhint("Name the second stage's population counts with fpc2 => '...', or leave out cluster2 for the one-stage (with replacement at stage one) variance.")));
+}
+
 void
 design_args_check(text *source, const RobustOptions *o, const DesignArgs *d)
 {
@@ -48,21 +74,7 @@ design_args_check(text *source, const RobustOptions *o, const DesignArgs *d)
 				 errmsg("%s is only used with se => 'design'",
 						d->fpc ? "fpc" : d->cluster2 ? "cluster2" : d->fpc2 ? "fpc2" : "domain"),
 				 errhint("Design arguments describe a sample design: ask for se => 'design' or weight_type => 'probability'.")));
-	if (d->cluster2 && !o->cluster)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cluster2 needs a cluster column"),
-				 errhint("Second-stage units lie within first-stage units: name those with cluster => '...'.")));
-	if (d->fpc2 && !d->cluster2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("fpc2 needs a cluster2 column"),
-				 errhint("fpc2 is the second stage's population count: name its units with cluster2 => '...'.")));
-	if (d->cluster2 && d->fpc && !d->fpc2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a two-stage design with fpc needs fpc2"),
-				 errhint("Name the second stage's population counts with fpc2 => '...', or leave out cluster2 for the one-stage (with replacement at stage one) variance.")));
+	design_stages_check(o->cluster, d->cluster2, d->fpc, d->fpc2);
 	t = resolve_relation(source);
 	if (d->fpc)
 		check_column(&t, d->fpc);

@@ -164,6 +164,8 @@ typedef struct DesignArgs
 } DesignArgs;
 
 extern bool design_args_used(const DesignArgs *d);
+extern void design_stages_check(const char *cluster, const char *cluster2,
+								const char *fpc, const char *fpc2);
 extern void design_args_check(text *source, const RobustOptions *o,
 							  const DesignArgs *d);
 extern char *design_meat_sql(text *source, char **columns, int ncolumns,
