@@ -1213,6 +1213,33 @@ robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
 	return sql.data;
 }
 
+/*
+ * The errors of a scan that found units without their key: cluster_null, a
+ * NULL cluster in a row that needs one (every row for a design, every
+ * complete row for cluster SEs); strata_null, a NULL stratum.
+ */
+void
+robust_null_keys_error(const RobustOptions *o, bool cluster_null,
+					   bool strata_null)
+{
+	if (cluster_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the cluster column \"%s\" is NULL in %s",
+						o->cluster, o->se == ROBUST_DESIGN ? "some rows"
+						: "some complete rows"),
+				 errdetail(o->se == ROBUST_DESIGN
+						   ? "A design needs every row's PSU, as R's svydesign."
+						   : "Every row of the regression needs its cluster, as R's sandwich::vcovCL."),
+				 errhint("Leave such rows out with a view or a WHERE clause.")));
+	if (strata_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the strata column \"%s\" is NULL in some rows", o->strata),
+				 errdetail("A design needs every row's stratum, as R's svydesign."),
+				 errhint("Leave such rows out with a view or a WHERE clause.")));
+}
+
 /* the meat: sql from robust_table_meat_sql, read with the first scan's snapshot */
 bytea *
 robust_table_meat(const char *sql, const RobustOptions *o,
@@ -1252,22 +1279,7 @@ robust_table_meat(const char *sql, const RobustOptions *o,
 	}
 	SPI_finish();
 
-	if (cluster_null)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the cluster column \"%s\" is NULL in %s",
-						o->cluster, o->se == ROBUST_DESIGN ? "some rows"
-						: "some complete rows"),
-				 errdetail(o->se == ROBUST_DESIGN
-						   ? "A design needs every row's PSU, as R's svydesign."
-						   : "Every row of the regression needs its cluster, as R's sandwich::vcovCL."),
-				 errhint("Leave such rows out with a view or a WHERE clause.")));
-	if (strata_null)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the strata column \"%s\" is NULL in some rows", o->strata),
-				 errdetail("A design needs every row's stratum, as R's svydesign."),
-				 errhint("Leave such rows out with a view or a WHERE clause.")));
+	robust_null_keys_error(o, cluster_null, strata_null);
 	return meat;
 }
 

@@ -65,6 +65,8 @@ extern char *robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
 /* survey_reg.scores($1, ARRAY[vars], weight): a row's OLS score vector */
 extern void append_score_call(StringInfo sql, const TableRef *t, char **vars,
 							  int nvars, const char *weight);
+extern void robust_null_keys_error(const RobustOptions *o, bool cluster_null,
+								   bool strata_null);
 extern bytea *robust_table_meat(const char *sql, const RobustOptions *o,
 								const RobustFit *fit,
 								struct SnapshotData *snapshot);
