@@ -844,6 +844,26 @@ meat_accumulate(const MeatView *v, int stratum, const double *u)
 }
 
 /*
+ * The fit (argument 1) of a meat aggregate's transition function (meat,
+ * meat_of), once it is known to run as an aggregate; transfn and agg name
+ * the function and the aggregate in the errors.
+ */
+ArrayType *
+robust_meat_fit_arg(FunctionCallInfo fcinfo, const char *transfn,
+					const char *agg)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s called in non-aggregate context", transfn)));
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: fit must not be NULL", agg)));
+	return PG_GETARG_ARRAYTYPE_P(1);
+}
+
+/*
  * meat(fit float8[], u float8[] [, stratum text]): a unit (row, cluster or
  * PSU) with score u; NULL u is a unit without a complete row.
  */
@@ -857,15 +877,7 @@ meat_transfn(PG_FUNCTION_ARGS)
 	const double *u = NULL;
 	int			s;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("meat_transfn called in non-aggregate context")));
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("meat: fit must not be NULL")));
-	fitarr = PG_GETARG_ARRAYTYPE_P(1);
+	fitarr = robust_meat_fit_arg(fcinfo, "meat_transfn", "meat");
 	if (PG_ARGISNULL(0))
 	{
 		RobustFitView fv;

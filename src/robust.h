@@ -73,6 +73,9 @@ extern bytea *robust_table_meat(const char *sql, const RobustOptions *o,
 
 /* a float8[] argument as a checked view of a robust_fit (errors if not) */
 extern void robust_fit_view_arg(ArrayType *arr, RobustFitView *v);
+/* a meat aggregate's fit argument, checked (robust.c) */
+extern ArrayType *robust_meat_fit_arg(FunctionCallInfo fcinfo,
+									  const char *transfn, const char *agg);
 
 /* meats (robust.c): see there */
 extern bytea *robust_meat_merge(bytea *a, bytea *b);
