@@ -37,6 +37,32 @@ design_args_used(const DesignArgs *d)
 	return d->fpc || d->cluster2 || d->fpc2 || d->domain;
 }
 
+/*
+ * The stages' columns go together: cluster2 within cluster, fpc2 with
+ * cluster2, and two stages with fpc need fpc2 (design_args_check and
+ * survey_means).
+ */
+void
+design_stages_check(const char *cluster, const char *cluster2,
+					const char *fpc, const char *fpc2)
+{
+	if (cluster2 && !cluster)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cluster2 needs a cluster column"),
+				 errhint("Second-stage units lie within first-stage units: name those with cluster => '...'.")));
+	if (fpc2 && !cluster2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("fpc2 needs a cluster2 column"),
+				 errhint("fpc2 is the second stage's population count: name its units with cluster2 => '...'.")));
+	if (cluster2 && fpc && !fpc2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a two-stage design with fpc needs fpc2"),
+				 errhint("Name the second stage's population counts with fpc2 => '...', or leave out cluster2 for the one-stage (with replacement at stage one) variance.")));
+}
+
 void
 design_args_check(text *source, const RobustOptions *o, const DesignArgs *d)
 {
@@ -48,21 +74,7 @@ design_args_check(text *source, const RobustOptions *o, const DesignArgs *d)
 				 errmsg("%s is only used with se => 'design'",
 						d->fpc ? "fpc" : d->cluster2 ? "cluster2" : d->fpc2 ? "fpc2" : "domain"),
 				 errhint("Design arguments describe a sample design: ask for se => 'design' or weight_type => 'probability'.")));
-	if (d->cluster2 && !o->cluster)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cluster2 needs a cluster column"),
-				 errhint("Second-stage units lie within first-stage units: name those with cluster => '...'.")));
-	if (d->fpc2 && !d->cluster2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("fpc2 needs a cluster2 column"),
-				 errhint("fpc2 is the second stage's population count: name its units with cluster2 => '...'.")));
-	if (d->cluster2 && d->fpc && !d->fpc2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a two-stage design with fpc needs fpc2"),
-				 errhint("Name the second stage's population counts with fpc2 => '...', or leave out cluster2 for the one-stage (with replacement at stage one) variance.")));
+	design_stages_check(o->cluster, d->cluster2, d->fpc, d->fpc2);
 	t = resolve_relation(source);
 	if (d->fpc)
 		check_column(&t, d->fpc);
@@ -173,6 +185,8 @@ typedef struct DmStream
 	bool		two_stage;
 	int			q,
 				nb;
+	int		   *pair_a,			/* [nb] the score elements a <= b of */
+			   *pair_b;			/* each packed cross-product */
 	char	   *s,
 			   *p,
 			   *qq;
@@ -222,13 +236,18 @@ vs_reset(VecSums *v, int q, int nb)
 	v->units = 0;
 }
 
+/*
+ * The score elements of each packed cross-product k (pair_a[k] <= pair_b[k],
+ * within one model's block): one walk of lay's triangles, for vs_add and
+ * vs_onestrat.
+ */
 static void
-vs_add(const DmStream *st, VecSums *v, const dd *u)
+dm_pairs(DmStream *st)
 {
 	int			j;
 
-	for (j = 0; j < st->q; j++)
-		v->S[j] = dd_add(v->S[j], u[j]);
+	st->pair_a = palloc(sizeof(int) * (st->nb > 0 ? st->nb : 1));
+	st->pair_b = palloc(sizeof(int) * (st->nb > 0 ? st->nb : 1));
 	for (j = 0; j < st->lay->nmodels; j++)
 	{
 		int			p = st->lay->p[j],
@@ -239,8 +258,25 @@ vs_add(const DmStream *st, VecSums *v, const dd *u)
 
 		for (s = 0; s < p; s++)
 			for (t = s; t < p; t++, k++)
-				v->X[k] = dd_add(v->X[k], dd_mul(u[off + s], u[off + t]));
+			{
+				st->pair_a[k] = off + s;
+				st->pair_b[k] = off + t;
+			}
+		/* the blocks lie end to end: every k up to nb is set */
+		Assert(k == (j + 1 < st->lay->nmodels ? st->lay->block_offset[j + 1] : st->nb));
 	}
+}
+
+static void
+vs_add(const DmStream *st, VecSums *v, const dd *u)
+{
+	int			j,
+				k;
+
+	for (j = 0; j < st->q; j++)
+		v->S[j] = dd_add(v->S[j], u[j]);
+	for (k = 0; k < st->nb; k++)
+		v->X[k] = dd_add(v->X[k], dd_mul(u[st->pair_a[k]], u[st->pair_b[k]]));
 	v->units += 1;
 }
 
@@ -255,7 +291,7 @@ vs_onestrat(const DmStream *st, const VecSums *v, double n, double f,
 {
 	dd			scale;
 	bool		center = true;
-	int			j;
+	int			k;
 
 	*lonely_fail = false;
 	if (f < 1e-7)
@@ -280,24 +316,14 @@ vs_onestrat(const DmStream *st, const VecSums *v, double n, double f,
 		}
 		scale = dd_from(f);
 	}
-	for (j = 0; j < st->lay->nmodels; j++)
+	for (k = 0; k < st->nb; k++)
 	{
-		int			p = st->lay->p[j],
-					off = st->lay->offset[j],
-					s,
-					t,
-					k = st->lay->block_offset[j];
+		dd			c = v->X[k];
 
-		for (s = 0; s < p; s++)
-			for (t = s; t < p; t++, k++)
-			{
-				dd			c = v->X[k];
-
-				if (center)
-					c = dd_sub(c, dd_div(dd_mul(v->S[off + s], v->S[off + t]),
-										 dd_from(n)));
-				out[k] = dd_add(out[k], dd_mul(scale, c));
-			}
+		if (center)
+			c = dd_sub(c, dd_div(dd_mul(v->S[st->pair_a[k]], v->S[st->pair_b[k]]),
+								 dd_from(n)));
+		out[k] = dd_add(out[k], dd_mul(scale, c));
 	}
 	return true;
 }
@@ -432,6 +458,7 @@ design_meat_strata(const char *sql, const RobustOptions *o, const DesignArgs *d,
 	st.d = d;
 	st.q = lay->q;
 	st.nb = lay->nb;
+	dm_pairs(&st);
 	st.two_stage = d->cluster2 != NULL && d->fpc != NULL;
 	st.U = palloc0(sizeof(dd) * (st.q > 0 ? st.q : 1));
 	st.P = palloc0(sizeof(dd) * (st.q > 0 ? st.q : 1));

@@ -443,11 +443,12 @@ step_add(ArrayType *state, const LogitFit *f, double w, double y,
 }
 
 /*
- * logistic_step(fit float8[], weight float8, VARIADIC "any": y, x1..xP):
- * one Newton iteration's sums (step_add) over the rows.
+ * The body of logistic_step and logistic_step_array, which differ only in
+ * how a row comes: as separate arguments after the weight, or as one
+ * float8[] (array).
  */
-Datum
-logistic_step_transfn(PG_FUNCTION_ARGS)
+static Datum
+step_transfn(FunctionCallInfo fcinfo, const char *name, bool array)
 {
 	MemoryContext aggcxt;
 	ArrayType  *state;
@@ -455,16 +456,29 @@ logistic_step_transfn(PG_FUNCTION_ARGS)
 	double		x[FUNC_MAX_ARGS + 1];
 	double		w,
 				y;
+	bool		complete;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("logistic_step called in non-aggregate context")));
-	f = cached_fit(fcinfo, 1, 3);
+				 errmsg("%s called in non-aggregate context", name)));
+	f = cached_fit(fcinfo, 1, array ? -1 : 3);
 	state = step_state(fcinfo, aggcxt, f);
-	if (read_row(fcinfo, f, 3, &w, &y, x))
+	complete = array ? read_row_array(fcinfo, f, 2, &w, &y, x)
+		: read_row(fcinfo, f, 3, &w, &y, x);
+	if (complete)
 		step_add(state, f, w, y, x);
 	PG_RETURN_ARRAYTYPE_P(state);
+}
+
+/*
+ * logistic_step(fit float8[], weight float8, VARIADIC "any": y, x1..xP):
+ * one Newton iteration's sums (step_add) over the rows.
+ */
+Datum
+logistic_step_transfn(PG_FUNCTION_ARGS)
+{
+	return step_transfn(fcinfo, "logistic_step", false);
 }
 
 /*
@@ -475,22 +489,7 @@ logistic_step_transfn(PG_FUNCTION_ARGS)
 Datum
 logistic_step_array_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
-	ArrayType  *state;
-	LogitFit   *f;
-	double		x[FUNC_MAX_ARGS + 1];
-	double		w,
-				y;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("logistic_step_array called in non-aggregate context")));
-	f = cached_fit(fcinfo, 1, -1);
-	state = step_state(fcinfo, aggcxt, f);
-	if (read_row_array(fcinfo, f, 2, &w, &y, x))
-		step_add(state, f, w, y, x);
-	PG_RETURN_ARRAYTYPE_P(state);
+	return step_transfn(fcinfo, "logistic_step_array", true);
 }
 
 /*

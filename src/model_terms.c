@@ -398,16 +398,7 @@ model_terms_parse(const TableRef *t, const char *dependent, ArrayType *blocks_ar
 
 	mt->priv = p;
 	p->dependent = pstrdup(dependent);
-	if (p->dependent[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the dependent variable name must not be empty")));
-	blocks = text_array_to_cstrings(blocks_arr, &nblocks, "blocks");
-	if (nblocks < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("blocks must have at least one element"),
-				 errdetail("Each element of blocks is a comma-separated list of predictors, entered as one block.")));
+	blocks = regression_blocks_arg(p->dependent, blocks_arr, &nblocks);
 	mt->nblocks = nblocks;
 	for (b = 0; b < nblocks; b++)
 	{

@@ -143,17 +143,7 @@ reg_parse_spec(const char *dependent, ArrayType *blocks_arr, bool intercept)
 
 	spec->dependent = pstrdup(dependent);
 	spec->intercept = intercept;
-	if (spec->dependent[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the dependent variable name must not be empty")));
-
-	blocks = text_array_to_cstrings(blocks_arr, &nblocks, "blocks");
-	if (nblocks < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("blocks must have at least one element"),
-				 errdetail("Each element of blocks is a comma-separated list of predictors, entered as one block.")));
+	blocks = regression_blocks_arg(spec->dependent, blocks_arr, &nblocks);
 
 	cap = 8;
 	spec->preds = palloc(sizeof(char *) * cap);

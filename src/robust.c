@@ -844,6 +844,26 @@ meat_accumulate(const MeatView *v, int stratum, const double *u)
 }
 
 /*
+ * The fit (argument 1) of a meat aggregate's transition function (meat,
+ * meat_of), once it is known to run as an aggregate; transfn and agg name
+ * the function and the aggregate in the errors.
+ */
+ArrayType *
+robust_meat_fit_arg(FunctionCallInfo fcinfo, const char *transfn,
+					const char *agg)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s called in non-aggregate context", transfn)));
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s: fit must not be NULL", agg)));
+	return PG_GETARG_ARRAYTYPE_P(1);
+}
+
+/*
  * meat(fit float8[], u float8[] [, stratum text]): a unit (row, cluster or
  * PSU) with score u; NULL u is a unit without a complete row.
  */
@@ -857,15 +877,7 @@ meat_transfn(PG_FUNCTION_ARGS)
 	const double *u = NULL;
 	int			s;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("meat_transfn called in non-aggregate context")));
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("meat: fit must not be NULL")));
-	fitarr = PG_GETARG_ARRAYTYPE_P(1);
+	fitarr = robust_meat_fit_arg(fcinfo, "meat_transfn", "meat");
 	if (PG_ARGISNULL(0))
 	{
 		RobustFitView fv;
@@ -1213,6 +1225,33 @@ robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
 	return sql.data;
 }
 
+/*
+ * The errors of a scan that found units without their key: cluster_null, a
+ * NULL cluster in a row that needs one (every row for a design, every
+ * complete row for cluster SEs); strata_null, a NULL stratum.
+ */
+void
+robust_null_keys_error(const RobustOptions *o, bool cluster_null,
+					   bool strata_null)
+{
+	if (cluster_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the cluster column \"%s\" is NULL in %s",
+						o->cluster, o->se == ROBUST_DESIGN ? "some rows"
+						: "some complete rows"),
+				 errdetail(o->se == ROBUST_DESIGN
+						   ? "A design needs every row's PSU, as R's svydesign."
+						   : "Every row of the regression needs its cluster, as R's sandwich::vcovCL."),
+				 errhint("Leave such rows out with a view or a WHERE clause.")));
+	if (strata_null)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the strata column \"%s\" is NULL in some rows", o->strata),
+				 errdetail("A design needs every row's stratum, as R's svydesign."),
+				 errhint("Leave such rows out with a view or a WHERE clause.")));
+}
+
 /* the meat: sql from robust_table_meat_sql, read with the first scan's snapshot */
 bytea *
 robust_table_meat(const char *sql, const RobustOptions *o,
@@ -1252,22 +1291,7 @@ robust_table_meat(const char *sql, const RobustOptions *o,
 	}
 	SPI_finish();
 
-	if (cluster_null)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the cluster column \"%s\" is NULL in %s",
-						o->cluster, o->se == ROBUST_DESIGN ? "some rows"
-						: "some complete rows"),
-				 errdetail(o->se == ROBUST_DESIGN
-						   ? "A design needs every row's PSU, as R's svydesign."
-						   : "Every row of the regression needs its cluster, as R's sandwich::vcovCL."),
-				 errhint("Leave such rows out with a view or a WHERE clause.")));
-	if (strata_null)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the strata column \"%s\" is NULL in some rows", o->strata),
-				 errdetail("A design needs every row's stratum, as R's svydesign."),
-				 errhint("Leave such rows out with a view or a WHERE clause.")));
+	robust_null_keys_error(o, cluster_null, strata_null);
 	return meat;
 }
 

@@ -65,12 +65,17 @@ extern char *robust_table_meat_sql_exprs(text *source, char **vars, int nvars,
 /* survey_reg.scores($1, ARRAY[vars], weight): a row's OLS score vector */
 extern void append_score_call(StringInfo sql, const TableRef *t, char **vars,
 							  int nvars, const char *weight);
+extern void robust_null_keys_error(const RobustOptions *o, bool cluster_null,
+								   bool strata_null);
 extern bytea *robust_table_meat(const char *sql, const RobustOptions *o,
 								const RobustFit *fit,
 								struct SnapshotData *snapshot);
 
 /* a float8[] argument as a checked view of a robust_fit (errors if not) */
 extern void robust_fit_view_arg(ArrayType *arr, RobustFitView *v);
+/* a meat aggregate's fit argument, checked (robust.c) */
+extern ArrayType *robust_meat_fit_arg(FunctionCallInfo fcinfo,
+									  const char *transfn, const char *agg);
 
 /* meats (robust.c): see there */
 extern bytea *robust_meat_merge(bytea *a, bytea *b);
@@ -164,6 +169,8 @@ typedef struct DesignArgs
 } DesignArgs;
 
 extern bool design_args_used(const DesignArgs *d);
+extern void design_stages_check(const char *cluster, const char *cluster2,
+								const char *fpc, const char *fpc2);
 extern void design_args_check(text *source, const RobustOptions *o,
 							  const DesignArgs *d);
 extern char *design_meat_sql(text *source, char **columns, int ncolumns,

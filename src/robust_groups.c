@@ -406,22 +406,8 @@ robust_groups_meat(RobustGroups *g, const RobustFit *fit, int dep,
 				 errmsg("a probability weight is NULL"),
 				 errdetail("Every row of a sample needs its sampling weight, as in R's svydesign."),
 				 errhint("Leave such rows out with a view or a WHERE clause.")));
-	if (o->se == ROBUST_DESIGN ? g->cluster_null : g->cluster_null_complete)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the cluster column \"%s\" is NULL in %s",
-						o->cluster, o->se == ROBUST_DESIGN ? "some rows"
-						: "some complete rows"),
-				 errdetail(o->se == ROBUST_DESIGN
-						   ? "A design needs every row's PSU, as R's svydesign."
-						   : "Every row of the regression needs its cluster, as R's sandwich::vcovCL."),
-				 errhint("Leave such rows out with a view or a WHERE clause.")));
-	if (g->strata_null)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the strata column \"%s\" is NULL in some rows", o->strata),
-				 errdetail("A design needs every row's stratum, as R's svydesign."),
-				 errhint("Leave such rows out with a view or a WHERE clause.")));
+	robust_null_keys_error(o, o->se == ROBUST_DESIGN ? g->cluster_null
+						   : g->cluster_null_complete, g->strata_null);
 	per_group = AllocSetContextCreate(CurrentMemoryContext, "survey_reg groups",
 									  ALLOCSET_DEFAULT_SIZES);
 	if (g->one)

@@ -511,15 +511,7 @@ meat_of_common(FunctionCallInfo fcinfo, int first_var, bool weighted)
 	int			i,
 				r;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("meat_of transition function called in non-aggregate context")));
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("meat_of: fit must not be NULL")));
-	fitarr = PG_GETARG_ARRAYTYPE_P(1);
+	fitarr = robust_meat_fit_arg(fcinfo, "meat_of transition function", "meat_of");
 	if (PG_ARGISNULL(0))
 	{
 		RobustFitView fv;

@@ -808,21 +808,7 @@ means_args(FunctionCallInfo fcinfo, MeansArgs *a)
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("the domain column \"%s\" is not boolean", a->domain),
 				 errhint("Pass a boolean column, or an expression in a view: true for the rows in the domain.")));
-	if (a->cluster2 && !a->cluster)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cluster2 needs a cluster column"),
-				 errhint("Second-stage units lie within first-stage units: name those with cluster => '...'.")));
-	if (a->fpc2 && !a->cluster2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("fpc2 needs a cluster2 column"),
-				 errhint("fpc2 is the second stage's population count: name its units with cluster2 => '...'.")));
-	if (a->cluster2 && a->fpc && !a->fpc2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a two-stage design with fpc needs fpc2"),
-				 errhint("Name the second stage's population counts with fpc2 => '...', or leave out cluster2 for the one-stage (with replacement at stage one) variance.")));
+	design_stages_check(a->cluster, a->cluster2, a->fpc, a->fpc2);
 }
 
 /*

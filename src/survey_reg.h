@@ -75,6 +75,10 @@ extern ArrayType *float8_array_zeros(int n);
 extern char **text_array_to_cstrings(ArrayType *arr, int *count,
 									 const char *argname);
 
+/* util.c: a regression's dependent (not empty) and blocks (not empty) */
+extern char **regression_blocks_arg(const char *dependent,
+									ArrayType *blocks_arr, int *nblocks);
+
 /* util.c: blanks (locale-independent) and a trimmed palloc'ed copy */
 extern bool text_is_blank(char c);
 extern char *trimmed_copy(const char *s, int len);

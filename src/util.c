@@ -61,6 +61,30 @@ text_array_to_cstrings(ArrayType *arr, int *count, const char *argname)
 	return out;
 }
 
+/*
+ * A regression's dependent and blocks arguments (reg_parse_spec,
+ * model_terms_parse): the dependent's name must not be empty and blocks
+ * must have an element; blocks' elements as C strings.
+ */
+char	  **
+regression_blocks_arg(const char *dependent, ArrayType *blocks_arr,
+					  int *nblocks)
+{
+	char	  **blocks;
+
+	if (dependent[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the dependent variable name must not be empty")));
+	blocks = text_array_to_cstrings(blocks_arr, nblocks, "blocks");
+	if (*nblocks < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("blocks must have at least one element"),
+				 errdetail("Each element of blocks is a comma-separated list of predictors, entered as one block.")));
+	return blocks;
+}
+
 /* an optional text argument (absent or NULL: NULL) as a C string */
 char *
 optional_text_arg(FunctionCallInfo fcinfo, int argno)

@@ -53,6 +53,7 @@ void		(*rel_interrupt_hook) (void) = NULL;
 #include <math.h>
 #include <string.h>
 
+#include "cholesky.h"
 #include "rmath_loader.h"
 
 size_t
@@ -116,44 +117,13 @@ rel_alpha(int k, const dd *C, dd n, long long nrows, int *status,
 
 /* ---------------- linear algebra helpers ---------------- */
 
-/* in-place Cholesky of the n x n matrix A (lower); 0 if not positive definite */
-static int
-cholesky(int n, double *A)
-{
-	int			i,
-				j,
-				m;
-
-	for (j = 0; j < n; j++)
-	{
-		double		d = A[(size_t) j * n + j];
-
-		REL_CHECK_INTERRUPTS();
-		for (m = 0; m < j; m++)
-			d -= A[(size_t) j * n + m] * A[(size_t) j * n + m];
-		/* correlation matrix: diagonal 1, so this is a relative test */
-		if (!(d > 1e-12))
-			return 0;
-		d = sqrt(d);
-		A[(size_t) j * n + j] = d;
-		for (i = j + 1; i < n; i++)
-		{
-			double		s = A[(size_t) i * n + j];
-
-			for (m = 0; m < j; m++)
-				s -= A[(size_t) i * n + m] * A[(size_t) j * n + m];
-			A[(size_t) i * n + j] = s / d;
-		}
-	}
-	return 1;
-}
-
 /*
- * diag of A^-1 from the Cholesky factor L (A = L L'): (A^-1)_ii =
- * sum_m (L^-1)_mi^2.  Column i of L^-1 by forward substitution into y.
+ * diag of A^-1 from the Cholesky factor U (A = U'U, cholesky_upper; L = U'
+ * below): (A^-1)_ii = sum_m (L^-1)_mi^2.  Column i of L^-1 by forward
+ * substitution into y.
  */
 static void
-inverse_diag(int n, const double *L, double *out, double *y)
+inverse_diag(int n, const double *U, double *out, double *y)
 {
 	int			i,
 				m,
@@ -175,8 +145,8 @@ inverse_diag(int n, const double *L, double *out, double *y)
 			}
 			s = (m == i) ? 1.0 : 0.0;
 			for (t = i; t < m; t++)
-				s -= L[(size_t) m * n + t] * y[t];
-			y[m] = s / L[(size_t) m * n + m];
+				s -= U[(size_t) t * n + m] * y[t];
+			y[m] = s / U[(size_t) m * n + m];
 			ss += y[m] * y[m];
 		}
 		out[i] = ss;
@@ -711,8 +681,8 @@ rel_analyze(int k, const dd *C, const dd *mean, dd n, long long nrows,
 		}
 
 		/* squared multiple correlations and lambda 6 */
-		memcpy(L, R, sizeof(double) * kv * kv);
-		if (cholesky(kv, L))
+		/* correlation matrix: diagonal 1, so 1e-12 is a relative test */
+		if (cholesky_upper(R, kv, L, 1e-12, false, rel_interrupt_hook) == kv)
 		{
 			dd			sumsmc = dd_from(0.0);
 

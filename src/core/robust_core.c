@@ -44,6 +44,7 @@
  * to double once.  Without an intercept there is no shift.
  */
 #include "robust_core.h"
+#include "cholesky.h"
 
 #include <math.h>
 #include <string.h>
@@ -901,30 +902,7 @@ robust_variance(const RobustFit *fit, const RobustStratum *strata, int nstrata,
 static void
 kernel_factor(const double *A, int p, double *U)
 {
-	int			i,
-				t,
-				m;
-
-	memset(U, 0, sizeof(double) * (size_t) p * p);
-	for (i = 0; i < p; i++)
-	{
-		double		d = A[(size_t) i * p + i];
-
-		for (m = 0; m < i; m++)
-			d -= U[(size_t) m * p + i] * U[(size_t) m * p + i];
-		if (!(d > 0.0))
-			continue;
-		d = sqrt(d);
-		U[(size_t) i * p + i] = d;
-		for (t = i + 1; t < p; t++)
-		{
-			double		a = A[(size_t) i * p + t];
-
-			for (m = 0; m < i; m++)
-				a -= U[(size_t) m * p + i] * U[(size_t) m * p + t];
-			U[(size_t) i * p + t] = a / d;
-		}
-	}
+	cholesky_upper(A, p, U, 0.0, true, NULL);
 }
 
 /*
