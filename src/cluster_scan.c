@@ -51,7 +51,7 @@ PG_FUNCTION_INFO_V1(cluster_moments_of_finalfn);
 
 #define CS_MAGIC		0x434c5331	/* "CLS1" */
 #define CS_OVERFLOW		1		/* passed the memory limit: no entries */
-#define CS_WEIGHT_NULL	2		/* a row with a NULL weight */
+#define CS_ENTRY_WEIGHT_NULL 1	/* CsEntry.flags: a row with a NULL weight */
 #define CS_FIRST_VAR	4		/* SQL argument of y (0 is the state) */
 #define CS_STACK_K		64
 #define CS_MIN_ENTRIES	64
@@ -89,6 +89,8 @@ typedef struct CsEntry
 	int64		ckey;
 	int32		slen;			/* CS_KEY_* or the bytes of a text key */
 	int32		clen;
+	int32		flags;			/* CS_ENTRY_* */
+	int32		unused;
 	double		n;				/* complete rows */
 	double		sw;				/* their sum of weights */
 } CsEntry;
@@ -240,7 +242,7 @@ cs_view(bytea *b, CsView *v)
 		|| h->keys_len < 0 || h->keys_len > h->keys_cap
 		|| h->keys_cap < 0 || h->keys_cap > (int64) MaxAllocSize
 		|| h->msize < (int64) moments_size(h->k, 0) || h->msize > (int64) MaxAllocSize
-		|| (h->flags & ~(CS_OVERFLOW | CS_WEIGHT_NULL)) != 0
+		|| (h->flags & ~CS_OVERFLOW) != 0
 		|| (h->text_keys & ~3) != 0
 		|| cs_size(h->k, h->msize, h->cap, h->keys_cap) != len)
 		cs_bad("Its sizes do not agree.");
@@ -286,6 +288,8 @@ cs_view(bytea *b, CsView *v)
 		}
 		if (!(e->n >= 0.0))
 			cs_bad("An entry has a negative row count.");
+		if ((e->flags & ~CS_ENTRY_WEIGHT_NULL) != 0)
+			cs_bad("An entry has unknown flags.");
 	}
 }
 
@@ -605,6 +609,7 @@ entry_merge(CsEntry *a, const CsEntry *b, int k)
 			   *s2b = s1b + k;
 	double		sw = b->sw;
 
+	a->flags |= b->flags;
 	if (b->n == 0.0)
 		return;
 	if (a->n == 0.0)
@@ -747,8 +752,6 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(h);
 	cs_layout(h, &v);
 
-	if (PG_ARGISNULL(3))
-		h->flags |= CS_WEIGHT_NULL;
 	x = k <= CS_STACK_K ? stack_x : palloc(sizeof(double) * k);
 	complete = moments_row_args(fcinfo, 3, CS_FIRST_VAR, k, x, &w);
 
@@ -768,6 +771,8 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 		}
 		h->last = e;
 	}
+	if (PG_ARGISNULL(3))
+		cs_entry(&v, e)->flags |= CS_ENTRY_WEIGHT_NULL;
 	if (complete)
 	{
 		CsEntry    *entry = cs_entry(&v, e);
@@ -807,7 +812,6 @@ cs_merge(CsHeader *a, CsView *va, CsView *vb)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("cannot combine cluster_moments_of states of different variables or key types")));
-	a->flags |= vb->h->flags & CS_WEIGHT_NULL;
 	a->last = -1;
 	if ((a->flags | vb->h->flags) & CS_OVERFLOW)
 	{
@@ -909,10 +913,16 @@ cluster_moments_of_finalfn(PG_FUNCTION_ARGS)
 
 /*
  * A finished state: false when it overflowed (the caller scans again with
- * GROUP BY); else the table's state under the given names and the flags.
+ * GROUP BY); else the table's state under the given names, its units and
+ * their flags.  keys_required (CS_NEED_STRATUM, CS_NEED_CLUSTER) applies a
+ * design's rule for rows, which robust_design_rows writes as a WHERE clause
+ * for the grouped scan: a row with a NULL required key counts only if it
+ * is complete.  So a unit with a NULL required key and no complete row is
+ * left out (all its rows would be), and its NULL weights with it; a NULL
+ * key of a unit with complete rows is reported (the caller's error).
  */
 bool
-cluster_scan_open(bytea *b, char **names, ClusterScan *cs)
+cluster_scan_open(bytea *b, char **names, int keys_required, ClusterScan *cs)
 {
 	CsView		v;
 	MomentsState *m;
@@ -927,13 +937,22 @@ cluster_scan_open(bytea *b, char **names, ClusterScan *cs)
 		moments_overflow_error();
 	cs->total = moments_renamed(m, names);
 	cs->state = b;
-	cs->nunits = v.h->nentries;
-	cs->weight_null = (v.h->flags & CS_WEIGHT_NULL) != 0;
-	cs->cluster_null = cs->cluster_null_complete = cs->strata_null = false;
+	cs->units = palloc(sizeof(int) * Max(v.h->nentries, 1));
+	cs->nunits = 0;
+	cs->weight_null = cs->cluster_null = cs->cluster_null_complete = false;
+	cs->strata_null = false;
 	for (int i = 0; i < v.h->nentries; i++)
 	{
 		CsEntry    *e = cs_entry(&v, i);
+		bool		key_missing =
+			((keys_required & CS_NEED_STRATUM) && e->slen == CS_KEY_NULL)
+			|| ((keys_required & CS_NEED_CLUSTER) && e->clen == CS_KEY_NULL);
 
+		if (key_missing && e->n == 0)
+			continue;
+		cs->units[cs->nunits++] = i;
+		if ((e->flags & CS_ENTRY_WEIGHT_NULL) && !key_missing)
+			cs->weight_null = true;
 		if (e->clen == CS_KEY_NULL)
 		{
 			cs->cluster_null = true;
@@ -964,7 +983,7 @@ cluster_scan_unit(const ClusterScan *cs, int i, char **stratum,
 	size_t		ntri;
 
 	cs_layout((CsHeader *) cs->state, &v);
-	e = cs_entry(&v, i);
+	e = cs_entry(&v, cs->units[i]);
 	k = v.h->k;
 	ntri = (size_t) k * (k + 1) / 2;
 	if (e->slen == CS_KEY_NULL)

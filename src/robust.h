@@ -122,13 +122,17 @@ typedef struct ClusterScan
 {
 	bytea	   *state;
 	MomentsState *total;
+	int		   *units;			/* the state's entries that are units */
 	int			nunits;
 	bool		weight_null;
 	bool		cluster_null;
 	bool		cluster_null_complete;
 	bool		strata_null;
 } ClusterScan;
-extern bool cluster_scan_open(bytea *state, char **names, ClusterScan *cs);
+#define CS_NEED_STRATUM	1
+#define CS_NEED_CLUSTER	2
+extern bool cluster_scan_open(bytea *state, char **names, int keys_required,
+							  ClusterScan *cs);
 extern bool cluster_scan_unit(const ClusterScan *cs, int i, char **stratum,
 							  MomentsState *g);
 

@@ -20,12 +20,14 @@
 -- Negative controls: perturbing one row's y in the by-cluster copy
 -- (y + 1e-6 in row g = 5) fails the three by-cluster comparisons (3, 6, 8);
 -- in src/cluster_scan.c, a cluster's s1 sums scaled by 1 + 1e-9 fail the
--- fallback and parallel comparisons (5-8, 22), the s2 merge without its
--- sw d_i d_j term fails the parallel one (22), text keys compared by
--- length only fail the text one (16), and smallint keys read modulo 1000
--- fail the smallint one (17).
+-- fallback and parallel comparisons (5-8, 27), the s2 merge without its
+-- sw d_i d_j term fails the parallel one (27), text keys compared by
+-- length only fail the text one (16), smallint keys read modulo 1000 fail
+-- the smallint one (17), keeping the units whose rows all break a design's
+-- rule (cluster_scan_open) raises the NULL-strata error at 21 (the script
+-- stops after 20 tests), and counting those units' NULL weights fails 25.
 BEGIN;
-SELECT plan(23);
+SELECT plan(28);
 
 SET LOCAL max_parallel_workers_per_gather = 0;
 SET LOCAL client_min_messages = warning;
@@ -179,6 +181,53 @@ SELECT is((SELECT md5(survey_reg.cluster_moments_of(st, cl, pw::float8, y::float
 	(SELECT md5(survey_reg.cluster_moments_of(st::int8, cl::int8, pw::float8, y::float8,
 		x1::float8, x2::float8, x3::float8)) FROM paths_mixed),
 	'an integer key makes the state its bigint makes');
+
+-- a design's rule for rows: a row with a NULL stratum or cluster counts
+-- only if it is complete.  The grouped scan leaves such rows out with a
+-- WHERE clause (robust_design_rows); the one scan reads every row and
+-- leaves out the units whose rows all break the rule (cluster_scan_open):
+-- the same fit.  A PSU whose rows are all incomplete still counts (as in
+-- R's svydesign, which keeps the PSU when a subset drops its rows).
+CREATE TEMP TABLE paths_rule AS
+SELECT g, y, x1, x2, x3, cl, st, pw FROM paths_mixed
+UNION ALL	-- NULL stratum, incomplete
+SELECT -g, NULL, x1, x2, x3, cl, NULL, pw FROM paths_mixed WHERE g <= 50
+UNION ALL	-- NULL cluster and weight, incomplete
+SELECT -100000 - g, NULL, x1, x2, x3, NULL, st, NULL FROM paths_mixed WHERE g <= 50
+UNION ALL	-- 30 new PSUs, every row incomplete
+SELECT -200000 - g, NULL, x1, x2, x3, 5000 + g, st, pw FROM paths_mixed WHERE g <= 30;
+ANALYZE paths_rule;
+CREATE FUNCTION pg_temp.design_fit(rel text) RETURNS TABLE (model int, term text,
+	b float8, se float8, t float8, p float8) LANGUAGE sql AS $$
+	SELECT c.model, c.term, c.b, c.se, c.t, c.p
+	FROM survey_reg.coefficients(rel, 'y', ARRAY['x1, x2', 'x3'], weight => 'pw',
+		weight_type => 'probability', se => 'design', cluster => 'cl',
+		strata => 'st') c
+$$;
+CREATE FUNCTION pg_temp.rel_diff(rel_a text, rel_b text) RETURNS float8 LANGUAGE sql AS $$
+	SELECT max(greatest(abs(x.se - y.se) / y.se, abs(x.p - y.p) / greatest(y.p, 1e-300),
+		abs(x.b - y.b) / greatest(abs(y.b), 1e-300)))
+	FROM pg_temp.design_fit(rel_a) x JOIN pg_temp.design_fit(rel_b) y USING (model, term)
+$$;
+CREATE TEMP TABLE rule_one AS SELECT * FROM pg_temp.design_fit('paths_rule');
+SET LOCAL work_mem = '64kB';
+CREATE TEMP TABLE rule_grouped AS SELECT * FROM pg_temp.design_fit('paths_rule');
+SET LOCAL work_mem = '64MB';
+SELECT cmp_ok((SELECT max(greatest(abs(o.se - g.se) / g.se, abs(o.b - g.b) / abs(g.b),
+		abs(o.p - g.p) / greatest(g.p, 1e-300)))
+		FROM rule_one o JOIN rule_grouped g USING (model, term)), '<=', 1e-12::float8,
+	'a design''s rule for rows: one scan = grouped scan');
+SELECT is((SELECT count(*)::int FROM rule_one), 7, '... all seven terms');
+SELECT cmp_ok(pg_temp.rel_diff('paths_rule', 'paths_mixed'), '>', 1e-6::float8,
+	'the PSUs whose rows are all incomplete count');
+INSERT INTO paths_rule VALUES (-300000, NULL, 0, 0, 1, 1, 1, NULL);
+SELECT throws_ok($$SELECT * FROM pg_temp.design_fit('paths_rule')$$, '22004',
+	'a probability weight is NULL', '... but a NULL weight of a unit''s row is an error');
+DELETE FROM paths_rule WHERE g = -300000;
+INSERT INTO paths_rule VALUES (-300001, 1, 0, 0, 1, NULL, 7, 1), (-300002, NULL, 0, 0, 1, NULL, 7, NULL);
+SELECT throws_ok($$SELECT * FROM pg_temp.design_fit('paths_rule')$$, '22004',
+	'the cluster column "cl" is NULL in some rows',
+	'a NULL cluster in a complete row is the error, not the NULL weight of a row the rule leaves out');
 
 -- in parallel: a table (workers cannot read temporary tables), every
 -- cluster in several workers' partial states, merged
