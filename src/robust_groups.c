@@ -146,8 +146,8 @@ key_expr(const TableRef *t, const char *column)
  * when the keys' types allow it and the relation is not on Citus (whose
  * workers cannot split a VARIADIC "any" aggregate: citus_relation.c); else
  * NULL.  It reads every row, also under a design: cluster_scan_open applies
- * the design's rule for rows (robust_design_rows' WHERE clause, which
- * costs as much as a third of the aggregate's own time per row).
+ * the design's rule for rows to the units at the end, where the grouped
+ * scan evaluates robust_design_rows' WHERE clause on every row.
  */
 static char *
 one_scan_sql(const TableRef *t, char **vars, int nvars, const RobustOptions *o)
