@@ -26,8 +26,8 @@
  *
  * Keys are smallint, integer or bigint (compared by value, read without a
  * cast) or text (by bytes; the caller passes text only for deterministic
- * collations); the last key is cached, so rows
- * stored by cluster skip the hash.  The state is changed in place and grows
+ * collations); the last key is cached, so rows stored by cluster skip the
+ * hash.  The state is changed in place and grows
  * by doubling (the executor copies a grown state into the aggregate
  * context, so a growth holds the old state and two new ones) while that
  * peak stays within get_hash_memory_limit() (work_mem * hash_mem_multiplier):
@@ -49,7 +49,7 @@ PG_FUNCTION_INFO_V1(cluster_moments_of_transfn);
 PG_FUNCTION_INFO_V1(cluster_moments_of_combinefn);
 PG_FUNCTION_INFO_V1(cluster_moments_of_finalfn);
 
-#define CS_MAGIC		0x434c5331	/* "CLS1" */
+#define CS_MAGIC		0x434c5332	/* "CLS2": blocked sums, entry flags */
 #define CS_OVERFLOW		1		/* passed the memory limit: no entries */
 #define CS_ENTRY_WEIGHT_NULL 1	/* CsEntry.flags: a row with a NULL weight */
 #define CS_FIRST_VAR	4		/* SQL argument of y (0 is the state) */
@@ -966,13 +966,13 @@ cluster_scan_open(bytea *b, char **names, int keys_required, ClusterScan *cs)
 }
 
 /*
- * Unit i: its stratum as text (NULL for a NULL stratum) and its sums as a
- * moments state in g (a plain state over the same k variables, overwritten:
+ * Unit number unit (of those left in): its stratum as text (NULL for a NULL
+ * stratum) and its sums as a moments state in g (a plain state over the same k variables, overwritten:
  * sums about the unit's first row, lo parts zero); false without a
  * complete row.
  */
 bool
-cluster_scan_unit(const ClusterScan *cs, int i, char **stratum,
+cluster_scan_unit(const ClusterScan *cs, int unit, char **stratum,
 				  MomentsState *g)
 {
 	CsView		v;
@@ -983,7 +983,7 @@ cluster_scan_unit(const ClusterScan *cs, int i, char **stratum,
 	size_t		ntri;
 
 	cs_layout((CsHeader *) cs->state, &v);
-	e = cs_entry(&v, cs->units[i]);
+	e = cs_entry(&v, cs->units[unit]);
 	k = v.h->k;
 	ntri = (size_t) k * (k + 1) / 2;
 	if (e->slen == CS_KEY_NULL)

@@ -114,9 +114,9 @@ extern bytea *robust_groups_meat(RobustGroups *groups, const RobustFit *fit,
  * cluster_scan.c: the state of cluster_moments_of, read.  cluster_scan_open
  * is false when the clusters passed the memory limit (then the grouped
  * scan runs instead); else the table's state (under names) and the flags
- * of the units' NULL keys and weights.  cluster_scan_unit: unit i's stratum
- * as text and its sums, written into g (a plain state over k variables),
- * false without a complete row.
+ * of the units' NULL keys and weights.  cluster_scan_unit: the stratum (as
+ * text) and sums of the unit-th unit left in, written into g (a plain state
+ * over k variables), false without a complete row.
  */
 typedef struct ClusterScan
 {
@@ -133,7 +133,7 @@ typedef struct ClusterScan
 #define CS_NEED_CLUSTER	2
 extern bool cluster_scan_open(bytea *state, char **names, int keys_required,
 							  ClusterScan *cs);
-extern bool cluster_scan_unit(const ClusterScan *cs, int i, char **stratum,
+extern bool cluster_scan_unit(const ClusterScan *cs, int unit, char **stratum,
 							  MomentsState *g);
 
 /* the settings a meat was accumulated with (errors if malformed) */
