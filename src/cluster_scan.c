@@ -449,16 +449,23 @@ key_bytes(const CsKey *k)
 	return k->len > 0 ? k->len : 0;
 }
 
+/* the hash of a (stratum, cluster) key */
+static inline uint64
+cs_hash(const CsKey *s, const CsKey *c)
+{
+	return key_hash(s) * 31 + key_hash(c);
+}
+
 /*
- * The entry of (s, c), made if new; -1 when making it would pass the
- * memory limit (CS_OVERFLOW is then set).  *hp: the state, replaced when it
- * grew (the view with it).
+ * The entry of (s, c) (hash: cs_hash), made if new; -1 when making it would
+ * pass the memory limit (CS_OVERFLOW is then set).  *hp: the state,
+ * replaced when it grew (the view with it).
  */
 static int
-cs_find_or_add(CsHeader **hp, CsView *v, const CsKey *s, const CsKey *c)
+cs_find_or_add(CsHeader **hp, CsView *v, const CsKey *s, const CsKey *c,
+			   uint64 hash)
 {
 	CsHeader   *h = *hp;
-	uint64		hash = key_hash(s) * 31 + key_hash(c);
 	uint32		slot;
 	int			i;
 	CsEntry    *e;
@@ -520,32 +527,60 @@ cs_find_or_add(CsHeader **hp, CsView *v, const CsKey *s, const CsKey *c)
 /* ---- sums ---- */
 
 /*
- * s2 += wd_i d_j over the blocked triangle (cs_tri_index), a row at a time
- * in whole vectors of four (d zero-padded to cs_padded(k)): AVX2 where the
- * CPU has it (ifunc), two halves with SSE2.  One product and one sum each
- * (-ffp-contract=off: no fused multiply-add), so every build gives the same
- * bits.
+ * s2 += wd_i d_j over the blocked triangle (cs_tri_index), in whole
+ * vectors of four (d zero-padded to cs_padded(k)): block b's rows
+ * 4b .. 4b + 3 share the vectors d[4b ..], loaded once into registers;
+ * the common widths are written out so that the compiler unrolls them (a
+ * row loop of one to three vectors cost a third more).  AVX2 where the CPU
+ * has it (ifunc), two halves with SSE2.  One product and one sum each
+ * (-ffp-contract=off: no fused multiply-add), so every build gives the
+ * same bits.
  */
 typedef double cs_v4d __attribute__((vector_size(32)));
 typedef double cs_v4du __attribute__((vector_size(32), aligned(8), may_alias));
+
+#define CS_LD(p) (*(const cs_v4du *) (p))
+#define CS_ADD(p, v) (*(cs_v4du *) (p) = *(cs_v4du *) (p) + (v))
 
 __attribute__((target_clones("avx2", "default")))
 static void
 entry_add_pairs(double *restrict s2, const double *restrict d,
 				const double *restrict wd, int k)
 {
-	const int	kp = cs_padded(k);
+	const int	nv = cs_padded(k) / 4;
 
-	for (int i = 0; i < k; i++)
+	for (int b = 0; b < nv; b++)
 	{
-		const int	i0 = i & ~3;
-		const double *dj = d + i0;
-		const double w = wd[i];
-		const cs_v4d wv = {w, w, w, w};
+		const double *db = d + 4 * b;
+		const int	len = nv - b,
+					rows = Min(4, k - 4 * b);
 
-		for (int j = 0; j < kp - i0; j += 4)
-			*(cs_v4du *) (s2 + j) = *(cs_v4du *) (s2 + j) + wv * *(const cs_v4du *) (dj + j);
-		s2 += kp - i0;
+		for (int r = 0; r < rows; r++)
+		{
+			const double w = wd[4 * b + r];
+			const cs_v4d wv = {w, w, w, w};
+
+			switch (len)
+			{
+				case 1:
+					CS_ADD(s2, wv * CS_LD(db));
+					break;
+				case 2:
+					CS_ADD(s2, wv * CS_LD(db));
+					CS_ADD(s2 + 4, wv * CS_LD(db + 4));
+					break;
+				case 3:
+					CS_ADD(s2, wv * CS_LD(db));
+					CS_ADD(s2 + 4, wv * CS_LD(db + 4));
+					CS_ADD(s2 + 8, wv * CS_LD(db + 8));
+					break;
+				default:
+					for (int j = 0; j < 4 * len; j += 4)
+						CS_ADD(s2 + j, wv * CS_LD(db + j));
+					break;
+			}
+			s2 += 4 * len;
+		}
 	}
 }
 
@@ -727,7 +762,9 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 	double	   *x;
 	double		w;
 	int			e;
-	bool		complete;
+	bool		complete,
+				lookup;
+	uint64		hash = 0;
 	const Oid  *types;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
@@ -758,10 +795,24 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 	arg_key(fcinfo, 1, types[0], &s);
 	arg_key(fcinfo, 2, types[1], &c);
 	e = h->last;
-	if (e < 0 || !(key_equal(&v, cs_entry(&v, e)->ckey, cs_entry(&v, e)->clen, &c)
-				   && key_equal(&v, cs_entry(&v, e)->skey, cs_entry(&v, e)->slen, &s)))
+	lookup = e < 0
+		|| !(key_equal(&v, cs_entry(&v, e)->ckey, cs_entry(&v, e)->clen, &c)
+			 && key_equal(&v, cs_entry(&v, e)->skey, cs_entry(&v, e)->slen, &s));
+	if (lookup)
 	{
-		e = cs_find_or_add(&h, &v, &s, &c);
+		/*
+		 * the key's slot is rarely in the nearer caches (rows of random
+		 * clusters): ask for it now and look it up after the moments
+		 * update, which does not need it
+		 */
+		hash = cs_hash(&s, &c);
+		__builtin_prefetch(&v.slots[(uint32) hash & (h->nslots - 1)]);
+	}
+	if (complete)
+		cs_moments_add(&v, x, w);
+	if (lookup)
+	{
+		e = cs_find_or_add(&h, &v, &s, &c, hash);
 		if (e < 0)
 		{
 			/* the rest of the scan skips its rows: the memory goes */
@@ -788,7 +839,6 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 		v.defer_entry[r] = e;
 		v.defer_w[r] = w;
 		memcpy(v.defer_x + (Size) r * k, x, sizeof(double) * k);
-		cs_moments_add(&v, x, w);
 		if (h->ndefer == CS_DEFER)
 		{
 			cs_apply_deferred(&v, &v, NULL);
@@ -849,7 +899,7 @@ cs_merge(CsHeader *a, CsView *va, CsView *vb)
 		c.len = eb->clen;
 		c.value = eb->ckey;
 		c.bytes = eb->clen >= 0 ? vb->keys + eb->ckey : NULL;
-		e = cs_find_or_add(&a, va, &s, &c);
+		e = cs_find_or_add(&a, va, &s, &c, cs_hash(&s, &c));
 		if (e < 0)
 		{
 			a = cs_overflowed(va);
