@@ -380,15 +380,28 @@ robust_groups_scan(const RobustGroupsQuery *q, Snapshot snapshot,
 	return total;
 }
 
-/* a unit's score u from its sums (robust_group_scores); false: no rows */
+/*
+ * a unit's score u from its sums (robust_group_scores); false: no rows.
+ * The scratch is the caller's, reused from unit to unit: fresh pages for
+ * each of thousands of units showed in the profile.
+ */
 static bool
 unit_scores(const RobustFit *fit, const MomentsState *m, const int *var,
-			double *u)
+			double *u, MemoryContext keep, dd **scratch, int *scratch_k)
 {
-	dd		   *C = palloc(sizeof(dd) * (size_t) m->k * m->k);
-	dd		   *d = palloc(sizeof(dd) * fit->ncols);
+	if (*scratch == NULL || *scratch_k != m->k)
+	{
+		MemoryContext old = MemoryContextSwitchTo(keep);
 
-	return robust_group_scores(fit, m, var, C, d, u);
+		if (*scratch)
+			pfree(*scratch);
+		*scratch = palloc(sizeof(dd) * (ROBUST_GROUP_SCRATCH(m->k, fit->ncols)
+										+ (size_t) fit->ncols));
+		*scratch_k = m->k;
+		MemoryContextSwitchTo(old);
+	}
+	return robust_group_scores(fit, m, var, *scratch,
+							   *scratch + ROBUST_GROUP_SCRATCH(m->k, fit->ncols), u);
 }
 
 bytea *
@@ -400,6 +413,8 @@ robust_groups_meat(RobustGroups *g, const RobustFit *fit, int dep,
 	bytea	   *meat = robust_meat_new(fit);
 	int		   *var = palloc(sizeof(int) * fit->ncols);
 	double	   *u = palloc(sizeof(double) * (fit->q > 0 ? fit->q : 1));
+	dd		   *scratch = NULL;
+	int			scratch_k = 0;
 	TupleTableSlot *slot;
 	int			c;
 
@@ -431,7 +446,7 @@ robust_groups_meat(RobustGroups *g, const RobustFit *fit, int dep,
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextSwitchTo(per_group);
 			has = cluster_scan_unit(&g->scan, i, &key, m)
-				&& unit_scores(fit, m, var, u);
+				&& unit_scores(fit, m, var, u, outer, &scratch, &scratch_k);
 			MemoryContextSwitchTo(outer);
 			meat = robust_meat_add_unit(meat, key, has ? u : NULL);
 			MemoryContextReset(per_group);
@@ -456,7 +471,7 @@ robust_groups_meat(RobustGroups *g, const RobustFit *fit, int dep,
 			MemoryContextSwitchTo(per_group);
 			key = snull ? NULL : TextDatumGetCString(sd);
 			m = group_state(md, mnull);
-			has = m != NULL && unit_scores(fit, m, var, u);
+			has = m != NULL && unit_scores(fit, m, var, u, outer, &scratch, &scratch_k);
 			MemoryContextSwitchTo(outer);
 			meat = robust_meat_add_unit(meat, key, has ? u : NULL);
 			MemoryContextReset(per_group);
