@@ -697,19 +697,59 @@ cs_moments_add(CsView *v, const double *x, double w)
 }
 
 /*
- * The types of the stratum and cluster arguments (SQL arguments 1 and 2),
- * looked up once per query: integers are keys by value, read without a
- * cast to bigint per row (a function call each: a measurable part of the
- * row's cost); text by bytes.
+ * What the transition function keeps from row to row (fn_extra): the key
+ * types, and the view of the state it last laid out, which depends only on
+ * the state's address, k, msize and cap (cs_layout per row showed in the
+ * profile).
  */
-static const Oid *
-key_types(FunctionCallInfo fcinfo)
+typedef struct CsCall
 {
-	Oid		   *types = fcinfo->flinfo->fn_extra;
+	Oid			types[2];
+	const CsHeader *h;			/* the state v is of, or NULL */
+	int32		k;
+	int32		cap;
+	int64		msize;
+	CsView		v;
+} CsCall;
 
-	if (types == NULL)
+/* the view of state h, from the call's cache when it is still h's layout */
+static inline void
+cs_call_layout(CsCall *call, CsHeader *h, CsView *v)
+{
+	if (call->h == h && call->k == h->k && call->cap == h->cap
+		&& call->msize == h->msize)
+		*v = call->v;
+	else
+		cs_layout(h, v);
+}
+
+static inline void
+cs_call_remember(CsCall *call, const CsView *v)
+{
+	call->h = v->h;
+	call->k = v->h->k;
+	call->cap = v->h->cap;
+	call->msize = v->h->msize;
+	call->v = *v;
+}
+
+/*
+ * The call's cache, made on its first row with the types of the stratum
+ * and cluster arguments (SQL arguments 1 and 2): integers are keys by
+ * value, read without a cast to bigint per row (a function call each: a
+ * measurable part of the row's cost); text by bytes.
+ */
+static CsCall *
+cs_call(FunctionCallInfo fcinfo)
+{
+	CsCall	   *call = fcinfo->flinfo->fn_extra;
+
+	if (call == NULL)
 	{
-		types = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Oid) * 2);
+		Oid		   *types;
+
+		call = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CsCall));
+		types = call->types;
 		for (int j = 0; j < 2; j++)
 		{
 			Oid			t = get_fn_expr_argtype(fcinfo->flinfo, j + 1);
@@ -722,9 +762,9 @@ key_types(FunctionCallInfo fcinfo)
 								   format_type_be(t))));
 			types[j] = t;
 		}
-		fcinfo->flinfo->fn_extra = types;
+		fcinfo->flinfo->fn_extra = call;
 	}
-	return types;
+	return call;
 }
 
 /* a copy of v's state flagged as overflowed, without entries: small */
@@ -766,12 +806,14 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 				lookup;
 	uint64		hash = 0;
 	const Oid  *types;
+	CsCall	   *call;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("cluster_moments_of_transfn called in non-aggregate context")));
-	types = key_types(fcinfo);
+	call = cs_call(fcinfo);
+	types = call->types;
 	if (PG_ARGISNULL(0))
 	{
 		if (k < 1 || k > MOMENTS_MAX_K)
@@ -787,7 +829,7 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 		h = (CsHeader *) PG_GETARG_POINTER(0);
 	if (h->flags & CS_OVERFLOW)
 		PG_RETURN_POINTER(h);
-	cs_layout(h, &v);
+	cs_call_layout(call, h, &v);
 
 	x = k <= CS_STACK_K ? stack_x : palloc(sizeof(double) * k);
 	complete = moments_row_args(fcinfo, 3, CS_FIRST_VAR, k, x, &w);
@@ -847,6 +889,7 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 	}
 	if (x != stack_x)
 		pfree(x);
+	cs_call_remember(call, &v);
 	PG_RETURN_POINTER(h);
 }
 
