@@ -1314,14 +1314,22 @@ group_scores_body(const RobustFit *fit, const MomentsState *g,
 	for (a = 0; a < nc; a++)
 		d[a] = dd_sub(moments_mean(g, var[a]), dd_from(fit->shift[a]));
 
+	/* each value into a local first: a store read back stalls the loop */
 	S[0] = n;
 	for (a = 0; a < nc; a++)
 	{
-		S[a + 1] = S[(size_t) (a + 1) * ns] = dd_mul(n, d[a]);
+		dd			na = dd_mul(n, d[a]);
+
+		S[a + 1] = na;
+		S[(size_t) (a + 1) * ns] = na;
 		for (b = a; b < nc; b++)
-			S[(size_t) (a + 1) * ns + b + 1] = S[(size_t) (b + 1) * ns + a + 1] =
-				dd_add(C[(size_t) var[a] * k + var[b]],
-					   dd_mul(n, dd_mul(d[a], d[b])));
+		{
+			dd			sab = dd_add(C[(size_t) var[a] * k + var[b]],
+									 dd_mul(n, dd_mul(d[a], d[b])));
+
+			S[(size_t) (a + 1) * ns + b + 1] = sab;
+			S[(size_t) (b + 1) * ns + a + 1] = sab;
+		}
 	}
 
 	for (j = 0; j < fit->nmodels; j++)
@@ -1335,12 +1343,16 @@ group_scores_body(const RobustFit *fit, const MomentsState *g,
 		 * four scores at a time: each is a chain of dependent dd sums, and
 		 * four chains side by side keep the FPU busy (each in its order)
 		 */
-		for (t = 0; t + 4 <= p; t += 4)
+		for (t = 0; t < p; t += 4)
 		{
+			/* a last group of fewer than four repeats its last score */
+			const int	t1 = t + 1 < p ? t + 1 : p - 1,
+						t2 = t + 2 < p ? t + 2 : p - 1,
+						t3 = t + 3 < p ? t + 3 : p - 1;
 			const dd   *St0 = S + (size_t) (mod->col[t] + 1) * ns + 1,
-					   *St1 = S + (size_t) (mod->col[t + 1] + 1) * ns + 1,
-					   *St2 = S + (size_t) (mod->col[t + 2] + 1) * ns + 1,
-					   *St3 = S + (size_t) (mod->col[t + 3] + 1) * ns + 1;
+					   *St1 = S + (size_t) (mod->col[t1] + 1) * ns + 1,
+					   *St2 = S + (size_t) (mod->col[t2] + 1) * ns + 1,
+					   *St3 = S + (size_t) (mod->col[t3] + 1) * ns + 1;
 			dd			acc0 = St0[0],	/* S(t, y) */
 						acc1 = St1[0],
 						acc2 = St2[0],
@@ -1357,18 +1369,9 @@ group_scores_body(const RobustFit *fit, const MomentsState *g,
 				acc3 = dd_sub(acc3, dd_mul(bs, St3[cs]));
 			}
 			u[mod->offset + t] = dd_to_double(acc0);
-			u[mod->offset + t + 1] = dd_to_double(acc1);
-			u[mod->offset + t + 2] = dd_to_double(acc2);
-			u[mod->offset + t + 3] = dd_to_double(acc3);
-		}
-		for (; t < p; t++)
-		{
-			const dd   *St = S + (size_t) (mod->col[t] + 1) * ns + 1;
-			dd			acc = St[0];
-
-			for (s = 0; s < p; s++)
-				acc = dd_sub(acc, dd_mul(mod->b[s], St[mod->col[s]]));
-			u[mod->offset + t] = dd_to_double(acc);
+			u[mod->offset + t1] = dd_to_double(acc1);
+			u[mod->offset + t2] = dd_to_double(acc2);
+			u[mod->offset + t3] = dd_to_double(acc3);
 		}
 	}
 	return true;
