@@ -26,8 +26,12 @@
 -- the smallint one (17), keeping the units whose rows all break a design's
 -- rule (cluster_scan_open) raises the NULL-strata error at 21 (the script
 -- stops after 20 tests), and counting those units' NULL weights fails 25.
+-- The key cache: a line matched without its stratum stops the script at
+-- 26 (a stratum left with one PSU), lines indexed by the key modulo 16384
+-- fail 27, and lines matched without their state's number crash the
+-- backend at 28 (another group's entry number).
 BEGIN;
-SELECT plan(28);
+SELECT plan(31);
 
 SET LOCAL max_parallel_workers_per_gather = 0;
 SET LOCAL client_min_messages = warning;
@@ -228,6 +232,47 @@ INSERT INTO paths_rule VALUES (-300001, 1, 0, 0, 1, NULL, 7, 1), (-300002, NULL,
 SELECT throws_ok($$SELECT * FROM pg_temp.design_fit('paths_rule')$$, '22004',
 	'the cluster column "cl" is NULL in some rows',
 	'a NULL cluster in a complete row is the error, not the NULL weight of a row the rule leaves out');
+
+-- integer cluster keys below 16384 find their unit through a cache by
+-- value (CsCall in src/cluster_scan.c), which must tell the strata apart,
+-- pass over keys outside it and serve the states of a GROUP BY at once.
+-- Cluster numbers 0 .. 99 repeat in five strata: 500 PSUs; the one scan
+-- (work_mem 64 MB) against the grouped scan (64 kB)
+CREATE TEMP TABLE paths_shared AS
+SELECT g, y, x1, x2, x3, (g * 7919) % 100 AS cl, (g / 100) % 5 AS st, pw, fw
+FROM paths_mixed;
+ANALYZE paths_shared;
+SET LOCAL work_mem = '64kB';
+CREATE TEMP TABLE shared_grouped AS SELECT * FROM pg_temp.design_fit('paths_shared');
+SET LOCAL work_mem = '64MB';
+SELECT cmp_ok((SELECT max(greatest(abs(x.se - y.se) / y.se,
+		abs(x.b - y.b) / greatest(abs(y.b), 1e-300)))
+		FROM pg_temp.design_fit('paths_shared') x JOIN shared_grouped y USING (model, term)),
+	'<=', 1e-12::float8,
+	'a cluster number in several strata is several PSUs (one scan = grouped scan)');
+-- keys outside the cache (negative; past 16384, those equal to a key
+-- inside it modulo 16384) are the same units
+CREATE TEMP TABLE paths_far AS
+SELECT g, y, x1, x2, x3,
+	CASE WHEN cl < 500 THEN -cl - 1 WHEN cl < 1000 THEN cl ELSE cl + 15384 END AS cl,
+	st, pw, fw
+FROM paths_mixed;
+ANALYZE paths_far;
+SELECT cmp_ok(pg_temp.worst('paths_far'), '<=', 1e-12::float8,
+	'cluster keys outside the cache = the same keys inside it');
+-- the states of a GROUP BY (rows of the groups interleaved) share the
+-- cache: each is the state its group's rows make alone
+SET LOCAL enable_sort = off;
+SELECT is((SELECT array_agg(md5(s) ORDER BY part) FROM (
+		SELECT g % 3 AS part, survey_reg.cluster_moments_of(st, cl, pw::float8,
+			y::float8, x1::float8, x2::float8, x3::float8) AS s
+		FROM paths_mixed GROUP BY g % 3) q),
+	(SELECT array_agg(md5((SELECT survey_reg.cluster_moments_of(st, cl, pw::float8,
+			y::float8, x1::float8, x2::float8, x3::float8)
+		FROM paths_mixed WHERE g % 3 = part)) ORDER BY part)
+		FROM generate_series(0, 2) part),
+	'the states of a GROUP BY = each group''s state alone');
+RESET enable_sort;
 
 -- in parallel: a table (workers cannot read temporary tables), every
 -- cluster in several workers' partial states, merged
