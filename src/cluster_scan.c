@@ -116,6 +116,7 @@ typedef struct CsSlot
 typedef struct CsView
 {
 	CsHeader   *h;
+	int32		cap;			/* h->cap when laid out (CsCall checks it) */
 	MomentsState *m;
 	int32	   *defer_entry;	/* [CS_DEFER] */
 	double	   *defer_w;		/* [CS_DEFER] */
@@ -184,6 +185,7 @@ cs_layout(CsHeader *h, CsView *v)
 	char	   *p = (char *) h + CS_HEADER;
 
 	v->h = h;
+	v->cap = h->cap;
 	v->m = (MomentsState *) p;
 	p += MAXALIGN(h->msize);
 	v->defer_entry = (int32 *) p;
@@ -705,12 +707,6 @@ cs_moments_add(CsView *v, const double *x, double w)
 }
 
 /*
- * What the transition function keeps from row to row (fn_extra): the key
- * types, and the view of the state it last laid out, which depends only on
- * the state's address, k, msize and cap (cs_layout per row showed in the
- * profile).
- */
-/*
  * A cluster key's entry, by the key's value: integer cluster keys below
  * CS_KEY_CACHE (the common PSU numbering 1 .. n) skip the hash, whose slot
  * is rarely in the nearer caches when rows of thousands of clusters are
@@ -727,69 +723,45 @@ typedef struct CsKeyCache
 	int32		entry;
 } CsKeyCache;
 
+/*
+ * What the transition function keeps from row to row (fn_extra): the key
+ * types, the view of the state it last laid out (cs_layout per row showed
+ * in the profile; a view depends on the state's address and cap, k and
+ * msize being the call's own) and the key cache.
+ */
 typedef struct CsCall
 {
 	Oid			types[2];
-	const CsHeader *h;			/* the state v is of, or NULL */
-	int32		k;
-	int32		cap;
-	int64		msize;
-	CsView		v;
+	CsView		v;				/* v.h NULL before the first row */
 	CsKeyCache *cache;			/* [CS_KEY_CACHE], when the keys are integers */
 } CsCall;
 
-/* the entry of (s, c) in state h if the key cache has it, else -1 */
-static inline int
-cs_cached_entry(CsCall *call, const CsHeader *h, const CsKey *s, const CsKey *c)
+/* the view of state h: the call's, laid out again when h is another */
+static inline CsView *
+cs_call_view(CsCall *call, CsHeader *h)
 {
-	const CsKeyCache *ce;
+	if (call->v.h != h || call->v.cap != h->cap)
+		cs_layout(h, &call->v);
+	return &call->v;
+}
 
+/* the key cache's line for (s, c) in state h, or NULL when it has none */
+static inline CsKeyCache *
+cs_key_line(CsCall *call, const CsHeader *h, const CsKey *c)
+{
 	if (call->cache == NULL || c->len != CS_KEY_INT
 		|| c->value < 0 || c->value >= CS_KEY_CACHE || h->id <= 0)
-		return -1;
-	ce = &call->cache[c->value];
-	if (ce->state != h->id || ce->slen != s->len
-		|| (s->len == CS_KEY_INT && ce->skey != s->value)
-		|| ce->entry >= h->nentries)	/* cannot be; never trust a cache */
-		return -1;
-	return ce->entry;
+		return NULL;
+	return &call->cache[c->value];
 }
 
-static inline void
-cs_cache_entry(CsCall *call, const CsHeader *h, const CsKey *s,
-			   const CsKey *c, int e)
+/* whether line holds the entry of stratum s in state h */
+static inline bool
+cs_key_line_hit(const CsKeyCache *line, const CsHeader *h, const CsKey *s)
 {
-	CsKeyCache *ce;
-
-	if (call->cache == NULL || c->len != CS_KEY_INT
-		|| c->value < 0 || c->value >= CS_KEY_CACHE || h->id <= 0)
-		return;
-	ce = &call->cache[c->value];
-	ce->state = h->id;
-	ce->skey = s->value;
-	ce->slen = s->len;
-	ce->entry = e;
-}
-
-/* the view of state h, from the call's cache when it is still h's layout */
-static inline void
-cs_call_layout(CsCall *call, CsHeader *h, CsView *v)
-{
-	if (call->h == h && call->k == h->k && call->cap == h->cap
-		&& call->msize == h->msize)
-		*v = call->v;
-	else
-		cs_layout(h, v);
-}
-
-static inline void
-cs_call_remember(CsCall *call, const CsView *v)
-{
-	call->h = v->h;
-	call->k = v->h->k;
-	call->cap = v->h->cap;
-	call->msize = v->h->msize;
-	call->v = *v;
+	return line->state == h->id && line->slen == s->len
+		&& (s->len != CS_KEY_INT || line->skey == s->value)
+		&& line->entry < h->nentries;	/* cannot fail; never trust a cache */
 }
 
 /*
@@ -856,16 +828,17 @@ Datum
 cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 {
 	CsHeader   *h;
-	CsView		v;
+	CsView	   *v;
 	CsKey		s,
 				c;
 	int			k = PG_NARGS() - CS_FIRST_VAR;
 	double		stack_x[CS_STACK_K];
 	double	   *x;
 	double		w;
-	int			e;
+	int			e = -1;
 	bool		complete,
 				lookup;
+	CsKeyCache *line;
 	uint64		hash = 0;
 	const Oid  *types;
 	CsCall	   *call;
@@ -891,22 +864,25 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 		h = (CsHeader *) PG_GETARG_POINTER(0);
 	if (h->flags & CS_OVERFLOW)
 		PG_RETURN_POINTER(h);
-	cs_call_layout(call, h, &v);
+	v = cs_call_view(call, h);
 
 	x = k <= CS_STACK_K ? stack_x : palloc(sizeof(double) * k);
 	complete = moments_row_args(fcinfo, 3, CS_FIRST_VAR, k, x, &w);
 
 	arg_key(fcinfo, 1, types[0], &s);
 	arg_key(fcinfo, 2, types[1], &c);
-	e = cs_cached_entry(call, h, &s, &c);
-	if (e >= 0)
+	line = cs_key_line(call, h, &c);
+	if (line && cs_key_line_hit(line, h, &s))
+	{
+		e = line->entry;
 		lookup = false;
+	}
 	else
 	{
 		e = h->last;
 		lookup = e < 0
-			|| !(key_equal(&v, cs_entry(&v, e)->ckey, cs_entry(&v, e)->clen, &c)
-				 && key_equal(&v, cs_entry(&v, e)->skey, cs_entry(&v, e)->slen, &s));
+			|| !(key_equal(v, cs_entry(v, e)->ckey, cs_entry(v, e)->clen, &c)
+				 && key_equal(v, cs_entry(v, e)->skey, cs_entry(v, e)->slen, &s));
 	}
 	if (lookup)
 	{
@@ -916,28 +892,34 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 		 * update, which does not need it
 		 */
 		hash = cs_hash(&s, &c);
-		__builtin_prefetch(&v.slots[(uint32) hash & (h->nslots - 1)]);
+		__builtin_prefetch(&v->slots[(uint32) hash & (h->nslots - 1)]);
 	}
 	if (complete)
-		cs_moments_add(&v, x, w);
+		cs_moments_add(v, x, w);
 	if (lookup)
 	{
-		e = cs_find_or_add(&h, &v, &s, &c, hash);
+		e = cs_find_or_add(&h, v, &s, &c, hash);
 		if (e < 0)
 		{
 			/* the rest of the scan skips its rows: the memory goes */
 			if (x != stack_x)
 				pfree(x);
-			PG_RETURN_POINTER(cs_overflowed(&v));
+			PG_RETURN_POINTER(cs_overflowed(v));
 		}
 		h->last = e;
-		cs_cache_entry(call, h, &s, &c, e);
+		if (line)
+		{
+			line->state = h->id;
+			line->skey = s.value;
+			line->slen = s.len;
+			line->entry = e;
+		}
 	}
 	if (PG_ARGISNULL(3))
-		cs_entry(&v, e)->flags |= CS_ENTRY_WEIGHT_NULL;
+		cs_entry(v, e)->flags |= CS_ENTRY_WEIGHT_NULL;
 	if (complete)
 	{
-		CsEntry    *entry = cs_entry(&v, e);
+		CsEntry    *entry = cs_entry(v, e);
 		int			r = h->ndefer++;
 
 		/*
@@ -945,20 +927,19 @@ cluster_moments_of_transfn(PG_FUNCTION_ARGS)
 		 * (prefetched now) arrive meanwhile: rows of random clusters
 		 * otherwise stall on each
 		 */
-		for (Size off = 0; off < v.esize; off += 64)
+		for (Size off = 0; off < v->esize; off += 64)
 			__builtin_prefetch((char *) entry + off, 1);
-		v.defer_entry[r] = e;
-		v.defer_w[r] = w;
-		memcpy(v.defer_x + (Size) r * k, x, sizeof(double) * k);
+		v->defer_entry[r] = e;
+		v->defer_w[r] = w;
+		memcpy(v->defer_x + (Size) r * k, x, sizeof(double) * k);
 		if (h->ndefer == CS_DEFER)
 		{
-			cs_apply_deferred(&v, &v, NULL);
+			cs_apply_deferred(v, v, NULL);
 			h->ndefer = 0;
 		}
 	}
 	if (x != stack_x)
 		pfree(x);
-	cs_call_remember(call, &v);
 	PG_RETURN_POINTER(h);
 }
 

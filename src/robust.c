@@ -854,8 +854,7 @@ meat_accumulate_generic(const MeatView *v, int stratum, const double *u)
 	meat_accumulate_body(v, stratum, u);
 }
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#define HAVE_MEAT_FMA 1
+#ifdef MOMENTS_FMA_BUILD
 __attribute__((target("avx2,fma")))
 static void
 meat_accumulate_fma(const MeatView *v, int stratum, const double *u)
@@ -867,7 +866,7 @@ meat_accumulate_fma(const MeatView *v, int stratum, const double *u)
 static void
 meat_accumulate(const MeatView *v, int stratum, const double *u)
 {
-#ifdef HAVE_MEAT_FMA
+#ifdef MOMENTS_FMA_BUILD
 	if (moments_use_fma_kernels())
 	{
 		meat_accumulate_fma(v, stratum, u);

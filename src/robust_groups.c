@@ -83,6 +83,7 @@ struct RobustGroupsQuery
 struct RobustGroups
 {
 	bool		one;			/* the one-scan state, not the grouped rows */
+	int			ncolumns;		/* the variables of every unit's state */
 	ClusterScan scan;
 	Tuplestorestate *store;
 	TupleDesc	desc;			/* stratum text, state moments */
@@ -92,15 +93,21 @@ struct RobustGroups
 	bool		weight_null;	/* a NULL probability weight */
 };
 
-/* a group's state as a moments state, or NULL without a complete row */
+/*
+ * a group's state (over k variables) as a moments state, or NULL without a
+ * complete row
+ */
 static MomentsState *
-group_state(Datum d, bool isnull)
+group_state(Datum d, bool isnull, int k)
 {
 	MomentsState *m;
 
 	if (isnull)
 		return NULL;
 	m = DatumGetMomentsP(d);
+	if (m->k != k)
+		elog(ERROR, "survey_reg grouped scan returned a state of %d variables, not %d",
+			 m->k, k);
 	return m->nrows > 0 ? m : NULL;
 }
 
@@ -281,6 +288,7 @@ robust_groups_scan(const RobustGroupsQuery *q, Snapshot snapshot,
 	MemoryContext per_row;
 
 	*groups_out = g;
+	g->ncolumns = ncolumns;
 	if (q->one_scan && one_scan_run(q, snapshot, columns, g))
 		return g->scan.total;
 	g->store = tuplestore_begin_heap(false, false, work_mem);
@@ -331,7 +339,7 @@ robust_groups_scan(const RobustGroupsQuery *q, Snapshot snapshot,
 			values[0] = SPI_getbinval(tup, td, 1, &snull);
 			nulls[0] = snull;
 			d = SPI_getbinval(tup, td, 4, &dnull);
-			m = group_state(d, dnull);
+			m = group_state(d, dnull, ncolumns);
 			if (DatumGetBool(SPI_getbinval(tup, td, 2, &isnull)))
 				g->strata_null = true;
 			if (DatumGetBool(SPI_getbinval(tup, td, 3, &isnull)))
@@ -380,30 +388,6 @@ robust_groups_scan(const RobustGroupsQuery *q, Snapshot snapshot,
 	return total;
 }
 
-/*
- * a unit's score u from its sums (robust_group_scores); false: no rows.
- * The scratch is the caller's, reused from unit to unit: fresh pages for
- * each of thousands of units showed in the profile.
- */
-static bool
-unit_scores(const RobustFit *fit, const MomentsState *m, const int *var,
-			double *u, MemoryContext keep, dd **scratch, int *scratch_k)
-{
-	if (*scratch == NULL || *scratch_k != m->k)
-	{
-		MemoryContext old = MemoryContextSwitchTo(keep);
-
-		if (*scratch)
-			pfree(*scratch);
-		*scratch = palloc(sizeof(dd) * (ROBUST_GROUP_SCRATCH(m->k, fit->ncols)
-										+ (size_t) fit->ncols));
-		*scratch_k = m->k;
-		MemoryContextSwitchTo(old);
-	}
-	return robust_group_scores(fit, m, var, *scratch,
-							   *scratch + ROBUST_GROUP_SCRATCH(m->k, fit->ncols), u);
-}
-
 bytea *
 robust_groups_meat(RobustGroups *g, const RobustFit *fit, int dep,
 				   const int *preds, const RobustOptions *o)
@@ -413,8 +397,9 @@ robust_groups_meat(RobustGroups *g, const RobustFit *fit, int dep,
 	bytea	   *meat = robust_meat_new(fit);
 	int		   *var = palloc(sizeof(int) * fit->ncols);
 	double	   *u = palloc(sizeof(double) * (fit->q > 0 ? fit->q : 1));
-	dd		   *scratch = NULL;
-	int			scratch_k = 0;
+	/* once for all units: fresh pages per unit showed in the profile */
+	dd		   *scratch = palloc(sizeof(dd) * ROBUST_GROUP_SCRATCH(g->ncolumns,
+																  fit->ncols));
 	TupleTableSlot *slot;
 	int			c;
 
@@ -446,7 +431,7 @@ robust_groups_meat(RobustGroups *g, const RobustFit *fit, int dep,
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextSwitchTo(per_group);
 			has = cluster_scan_unit(&g->scan, i, &key, m)
-				&& unit_scores(fit, m, var, u, outer, &scratch, &scratch_k);
+				&& robust_group_scores(fit, m, var, scratch, u);
 			MemoryContextSwitchTo(outer);
 			meat = robust_meat_add_unit(meat, key, has ? u : NULL);
 			MemoryContextReset(per_group);
@@ -470,8 +455,8 @@ robust_groups_meat(RobustGroups *g, const RobustFit *fit, int dep,
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextSwitchTo(per_group);
 			key = snull ? NULL : TextDatumGetCString(sd);
-			m = group_state(md, mnull);
-			has = m != NULL && unit_scores(fit, m, var, u, outer, &scratch, &scratch_k);
+			m = group_state(md, mnull, g->ncolumns);
+			has = m != NULL && robust_group_scores(fit, m, var, scratch, u);
 			MemoryContextSwitchTo(outer);
 			meat = robust_meat_add_unit(meat, key, has ? u : NULL);
 			MemoryContextReset(per_group);

@@ -205,8 +205,7 @@ add_pairs_generic(int k, double *restrict shi, double *restrict slo,
 	PAIR_LOOP(DEKKER_ERR, dd_split(ahi, &ahh, &ahl));
 }
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#define HAVE_FMA_KERNEL 1
+#ifdef MOMENTS_FMA_BUILD
 #define FMA_ERR(j) (__builtin_fma(ahi, b, -p))
 
 __attribute__((target("avx2,fma")))
@@ -228,7 +227,7 @@ int			moments_portable_kernels = 0;
 int
 moments_use_fma_kernels(void)
 {
-#ifdef HAVE_FMA_KERNEL
+#ifdef MOMENTS_FMA_BUILD
 	static int	has = -1;		/* a CPU feature, not query state */
 
 	if (has < 0)
@@ -408,7 +407,7 @@ add_row_body(MomentsState *m, const double *x, double w, double *scratch,
 		}
 
 	/* s2: O(k^2), the loop that matters */
-#ifdef HAVE_FMA_KERNEL
+#ifdef MOMENTS_FMA_BUILD
 	if (use_fma)
 		add_pairs_fma(k, a.s2_hi, a.s2_lo, ah, al, bh, bl);
 	else
@@ -423,7 +422,7 @@ add_row_generic(MomentsState *m, const double *x, double w, double *scratch)
 	add_row_body(m, x, w, scratch, 0);
 }
 
-#ifdef HAVE_FMA_KERNEL
+#ifdef MOMENTS_FMA_BUILD
 /* the O(k) loops vectorize with AVX2 too */
 __attribute__((target("avx2,fma")))
 static void
@@ -436,7 +435,7 @@ add_row_fma(MomentsState *m, const double *x, double w, double *scratch)
 void
 moments_add_row(MomentsState *m, const double *x, double w, double *scratch)
 {
-#ifdef HAVE_FMA_KERNEL
+#ifdef MOMENTS_FMA_BUILD
 	if (moments_use_fma_kernels())
 	{
 		add_row_fma(m, x, w, scratch);
@@ -744,7 +743,7 @@ centered_body(const MomentsState *m, dd *C)
 	}
 }
 
-#ifdef HAVE_FMA_KERNEL
+#ifdef MOMENTS_FMA_BUILD
 __attribute__((target("avx2,fma")))
 static void
 centered_fma(const MomentsState *m, dd *C)
@@ -756,7 +755,7 @@ centered_fma(const MomentsState *m, dd *C)
 void
 moments_centered(const MomentsState *m, dd *C)
 {
-#ifdef HAVE_FMA_KERNEL
+#ifdef MOMENTS_FMA_BUILD
 	if (moments_use_fma_kernels())
 	{
 		centered_fma(m, C);

@@ -154,6 +154,16 @@ extern int	moments_portable_kernels;
 extern int	moments_use_fma_kernels(void);
 
 /*
+ * Where scalar double-double code may be built a second time under
+ * __attribute__((target("avx2,fma"))) (its exact products an instruction,
+ * not a call into libm's fma(): the same bits) and that build chosen with
+ * moments_use_fma_kernels().
+ */
+#if defined(__GNUC__) && defined(__x86_64__)
+#define MOMENTS_FMA_BUILD 1
+#endif
+
+/*
  * Check a state after accumulation: returns 0, or -1 if a first- or
  * second-order sum overflowed (the values are too large for double; the
  * state must be discarded).  Overflowed third/fourth power sums set

@@ -1297,12 +1297,14 @@ robust_kernel_batch(const RobustKernel *k, const double *xs, int stride,
  */
 static inline __attribute__((always_inline)) bool
 group_scores_body(const RobustFit *fit, const MomentsState *g,
-				  const int *var, dd *C, dd *d, double *u)
+				  const int *var, dd *scratch, double *u)
 {
 	const int	k = g->k;
 	const int	nc = fit->ncols;
 	const int	ns = nc + 1;
-	dd		   *S = C + (size_t) k * k;
+	dd		   *C = scratch;	/* [k * k] centered cross-products */
+	dd		   *S = C + (size_t) k * k; /* [ns * ns] */
+	dd		   *d = S + (size_t) ns * ns;	/* [nc] means less shifts */
 	dd			n = moments_n(g);
 	int			a,
 				b,
@@ -1379,28 +1381,28 @@ group_scores_body(const RobustFit *fit, const MomentsState *g,
 
 static bool
 group_scores_generic(const RobustFit *fit, const MomentsState *g,
-					 const int *var, dd *C, dd *d, double *u)
+					 const int *var, dd *scratch, double *u)
 {
-	return group_scores_body(fit, g, var, C, d, u);
+	return group_scores_body(fit, g, var, scratch, u);
 }
 
-#ifdef HAVE_AVX2_BATCH
+#ifdef MOMENTS_FMA_BUILD
 __attribute__((target("avx2,fma")))
 static bool
 group_scores_fma(const RobustFit *fit, const MomentsState *g,
-				 const int *var, dd *C, dd *d, double *u)
+				 const int *var, dd *scratch, double *u)
 {
-	return group_scores_body(fit, g, var, C, d, u);
+	return group_scores_body(fit, g, var, scratch, u);
 }
 #endif
 
 bool
 robust_group_scores(const RobustFit *fit, const MomentsState *g,
-					const int *var, dd *C, dd *d, double *u)
+					const int *var, dd *scratch, double *u)
 {
-#ifdef HAVE_AVX2_BATCH
+#ifdef MOMENTS_FMA_BUILD
 	if (moments_use_fma_kernels())
-		return group_scores_fma(fit, g, var, C, d, u);
+		return group_scores_fma(fit, g, var, scratch, u);
 #endif
-	return group_scores_generic(fit, g, var, C, d, u);
+	return group_scores_generic(fit, g, var, scratch, u);
 }

@@ -287,13 +287,13 @@ extern bool robust_kernel_batch(const RobustKernel *k, const double *xs,
 /*
  * The score vector (every model) of a group (cluster or PSU) from its
  * moments state g, whose variable var[c] is the fit's row column c (0 the
- * dependent); C scratch [ROBUST_GROUP_SCRATCH(g->k, ncols)] dd, d scratch
- * [ncols].  false when the group has no complete row.
+ * dependent); scratch [ROBUST_GROUP_SCRATCH(g->k, ncols)] dd, reusable from
+ * group to group.  false when the group has no complete row.
  */
 #define ROBUST_GROUP_SCRATCH(k, ncols) \
-	((size_t) (k) * (k) + ((size_t) (ncols) + 1) * ((size_t) (ncols) + 1))
+	((size_t) (k) * (k) + ((size_t) (ncols) + 1) * ((size_t) (ncols) + 2))
 extern bool robust_group_scores(const RobustFit *fit, const MomentsState *g,
-								const int *var, dd *C, dd *d, double *u);
+								const int *var, dd *scratch, double *u);
 
 extern const char *robust_status_message(RobustStatus status);
 extern const char *robust_se_name(RobustSe se);
